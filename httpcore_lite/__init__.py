@@ -1,0 +1,3 @@
+"""httpcore_lite."""
+
+from .__version__ import __version__

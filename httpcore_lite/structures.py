@@ -1,0 +1,97 @@
+"""
+Data structures used across the package: the case-insensitive header mapping and the lookup
+dictionary behind ``codes``.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
+from typing import Any, Optional
+
+
+class CaseInsensitiveDict(MutableMapping[str, Any]):
+    """A case-insensitive ``dict``-like object, as HTTP header names are case-insensitive.
+
+    Keys keep the case they were last set with (``list(d)`` shows it), while lookup, ``in`` and
+    ``==`` ignore case. Insertion order is kept, so headers go on the wire in the order the user
+    gave them.
+    """
+
+    __slots__ = ("_store",)
+
+    def __init__(self, data: Optional[Any] = None, **kwargs: Any) -> None:
+        self._store: OrderedDict[str, tuple[str, Any]] = OrderedDict()
+        if data is None:
+            data = {}
+        self.update(data, **kwargs)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        # Use the lowercased key for lookups, but store the actual key alongside the value.
+        self._store[key.lower()] = (key, value)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._store[key.lower()][1]
+
+    def __delitem__(self, key: str) -> None:
+        del self._store[key.lower()]
+
+    def __iter__(self) -> Iterator[str]:
+        return (casedkey for casedkey, mappedvalue in self._store.values())
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and key.lower() in self._store
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        # Faster than MutableMapping.get, which goes through __getitem__ and KeyError.
+        item = self._store.get(key.lower())
+        return default if item is None else item[1]
+
+    def lower_items(self) -> Iterator[tuple[str, Any]]:
+        """Like iteritems(), but with all lowercase keys."""
+        return ((lowerkey, keyval[1]) for (lowerkey, keyval) in self._store.items())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            other = CaseInsensitiveDict(other)
+        else:
+            return NotImplemented
+        # Compare insensitively
+        return dict(self.lower_items()) == dict(other.lower_items())
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def copy(self) -> CaseInsensitiveDict:
+        new = CaseInsensitiveDict.__new__(CaseInsensitiveDict)
+        new._store = self._store.copy()
+        return new
+
+    def __repr__(self) -> str:
+        return str(dict(self.items()))
+
+    def __getstate__(self) -> list[tuple[str, Any]]:
+        return list(self._store.values())
+
+    def __setstate__(self, state: Iterable[tuple[str, Any]]) -> None:
+        self._store = OrderedDict((k.lower(), (k, v)) for k, v in state)
+
+
+class LookupDict(dict):  # type: ignore[type-arg]
+    """Dictionary lookup object: attributes are the entries, missing names read as ``None``."""
+
+    def __init__(self, name: Optional[str] = None) -> None:
+        self.name = name
+        super().__init__()
+
+    def __repr__(self) -> str:
+        return f"<lookup '{self.name}'>"
+
+    def __getitem__(self, key: Any) -> Any:
+        # We allow fall-through here, so values default to None
+        return self.__dict__.get(key, None)
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        return self.__dict__.get(key, default)
