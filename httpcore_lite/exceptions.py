@@ -57,6 +57,14 @@ class ConnectionError(RequestException):
     """A connection error occurred: refused, reset, unresolvable, or a malformed response head."""
 
 
+class NewConnectionError(ConnectionError):
+    """Opening a connection failed (refused, unreachable, unresolvable) before any byte was sent.
+
+    A subclass so that users still catch it as :class:`ConnectionError`, while retry logic can see
+    that the request never left and is therefore always safe to send again.
+    """
+
+
 class ProxyError(ConnectionError):
     """A proxy error occurred."""
 
