@@ -1,0 +1,34 @@
+"""
+The sans-IO HTTP/1.1 client core: h11 in, bytes out.
+
+Nothing here does I/O, sleeps or reads a clock, so the same :class:`ClientConnection` serves the
+blocking transport, an asyncio or trio loop, a ``selectors`` loop or an in-memory test::
+
+    conn = ClientConnection()
+    sock.sendall(conn.send_request(prepared))
+    while not isinstance(event, ResponseComplete): ...  # feed conn.receive_data(sock.recv(n))
+    conn.response  # a models.Response with the decoded content
+"""
+
+from __future__ import annotations
+
+from . import decoders
+from .connection import (
+    DEFAULT_MAX_HEAD_SIZE,
+    DEFAULT_MAX_HEADER_COUNT,
+    ClientConnection,
+    build_response,
+)
+from .events import BodyData, Event, ResponseComplete, ResponseStarted
+
+__all__ = [
+    "DEFAULT_MAX_HEAD_SIZE",
+    "DEFAULT_MAX_HEADER_COUNT",
+    "BodyData",
+    "ClientConnection",
+    "Event",
+    "ResponseComplete",
+    "ResponseStarted",
+    "build_response",
+    "decoders",
+]

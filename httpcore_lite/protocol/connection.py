@@ -1,0 +1,597 @@
+"""
+The sans-IO client connection: a :class:`~httpcore_lite.models.PreparedRequest` in, bytes out;
+bytes in, events (and a :class:`~httpcore_lite.models.Response`) out.
+
+h11 does the HTTP/1.1 parsing and framing. This module adds what a requests-compatible client
+needs on top of it, and nothing that touches the outside world:
+
+* turning a ``PreparedRequest`` into an h11 request (request-target, ``Host``, header encoding,
+  refusal of CR/LF/NUL before a single byte is produced, body framing);
+* absorbing interim 1xx responses and ending the cycle on ``101`` and on a ``2xx`` to
+  ``CONNECT``, where the bytes that follow belong to another protocol;
+* limits on the response head (size and number of fields), because h11 bounds only the size;
+* translating every h11 error into the project's exception hierarchy, split the way requests
+  splits it: a bad head is a :class:`~httpcore_lite.exceptions.ConnectionError`, a broken body
+  is a :class:`~httpcore_lite.exceptions.ChunkedEncodingError`;
+* optionally buffering and content-decoding the body into a ``Response``.
+
+The connection never sleeps, reads or writes: the caller owns the socket (or the asyncio
+stream, or the in-memory pipe) and the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import h11
+
+from ..exceptions import ChunkedEncodingError, ConnectionError, InvalidHeader, InvalidURL
+from ..structures import CaseInsensitiveDict
+from . import decoders
+from .events import BodyData, Event, ResponseComplete, ResponseStarted
+
+__all__ = [
+    "DEFAULT_MAX_HEAD_SIZE",
+    "DEFAULT_MAX_HEADER_COUNT",
+    "ClientConnection",
+    "build_response",
+]
+
+DEFAULT_MAX_HEAD_SIZE = 64 * 1024
+"""Largest response head (status line + fields) accepted, in bytes.
+
+Passed to h11 as ``max_incomplete_event_size``, so it also bounds a single chunk-size line.
+64 KiB is four times h11's own default: enough for the large ``Set-Cookie`` and CSP headers
+real sites send, small enough that a hostile server cannot make us buffer without end.
+"""
+
+DEFAULT_MAX_HEADER_COUNT = 100
+"""Largest number of header fields accepted in one response head (http.client's limit too)."""
+
+_COMPLETE = ResponseComplete()  # immutable and field-less: one instance serves every response
+_VERSIONS = {b"1.1": "1.1", b"1.0": "1.0"}
+_DEFAULT_PORTS = {"http": "80", "https": "443", "ws": "80", "wss": "443"}
+_CTL_BYTES = (b"\r", b"\n", b"\0")
+_CTL_CHARS = ("\r", "\n", "\0")
+
+# Phases of one request/response cycle, as far as receiving is concerned.
+_IDLE = 0  # no request sent in this cycle
+_HEAD = 1  # request sent (or being sent), waiting for the final response head
+_BODY = 2  # head received, body in progress
+_DONE = 3  # ResponseComplete emitted
+_ERROR = 4  # an error was raised; the connection is unusable
+
+
+def _has_ctl_bytes(value: bytes) -> bool:
+    return b"\r" in value or b"\n" in value or b"\0" in value
+
+
+def _split_url(url: str) -> tuple[str, str, str]:
+    """Split an absolute URL into (scheme, authority, origin-form target).
+
+    A hand-written split rather than ``urlsplit``: it runs on every request, the URL was already
+    parsed and quoted by ``PreparedRequest.prepare_url``, and we need only three slices of it.
+    The target follows requests' ``path_url``: the path (``/`` when empty) plus ``?query``; the
+    fragment is never sent.
+    """
+    sep = url.find("://")
+    if sep < 0:
+        raise InvalidURL(f"Invalid URL {url!r}: no scheme supplied")
+    scheme = url[:sep].lower()
+    start = sep + 3
+    end = len(url)
+    for delim in "/?#":
+        i = url.find(delim, start)
+        if 0 <= i < end:
+            end = i
+    authority = url[start:end]
+    rest = url[end:]
+    hash_at = rest.find("#")
+    if hash_at >= 0:
+        rest = rest[:hash_at]
+    if not rest or rest[0] == "?":
+        rest = "/" + rest
+    return scheme, authority, rest
+
+
+def _host_header(scheme: str, authority: str) -> str:
+    """``Host`` value for an authority: userinfo removed, default port omitted.
+
+    IPv6 literals keep their brackets (they are in the authority already). The host part is
+    kept as the URL spells it: ``prepare_url`` has already IDNA-encoded and lowercased it.
+    """
+    at = authority.rfind("@")
+    if at >= 0:
+        authority = authority[at + 1 :]
+    colon = authority.rfind(":")
+    if colon >= 0 and authority.rfind("]") < colon:
+        port = authority[colon + 1 :]
+        if not port or port == _DEFAULT_PORTS.get(scheme):
+            authority = authority[:colon]
+    return authority
+
+
+def _encode_value(name: str | bytes, value: Any) -> bytes:
+    if isinstance(value, str):
+        try:
+            value = value.encode("latin-1")
+        except UnicodeEncodeError as exc:
+            raise InvalidHeader(
+                f"Header value {value!r} for {name!r} is not encodable as latin-1"
+            ) from exc
+    elif not isinstance(value, bytes):
+        raise InvalidHeader(
+            f"Header part ({value!r}) from ({name!r}, {value!r}) must be of type str or bytes, "
+            f"not {type(value)}"
+        )
+    if _has_ctl_bytes(value):
+        raise InvalidHeader(f"Invalid return character or leading space in header: {name!r}")
+    # h11 refuses surrounding whitespace in values; requests only refuses a leading one and
+    # http.client sends trailing whitespace as given. Dropping it is what a server would do.
+    return value.strip(b" \t")
+
+
+def _encode_name(name: Any) -> bytes:
+    if isinstance(name, str):
+        try:
+            name = name.encode("latin-1")
+        except UnicodeEncodeError as exc:
+            raise InvalidHeader(f"Header name {name!r} is not encodable as latin-1") from exc
+    elif not isinstance(name, bytes):
+        raise InvalidHeader(f"Header name {name!r} must be of type str or bytes")
+    if _has_ctl_bytes(name):
+        raise InvalidHeader(f"Invalid return character or leading space in header: {name!r}")
+    return name
+
+
+class ClientConnection:
+    """One HTTP/1.1 connection's protocol state, for the client side.
+
+    Use it in cycles: :meth:`send_request` (then :meth:`send_body`/:meth:`end_body` when
+    :attr:`body_is_streaming`), feed everything the peer sends to :meth:`receive_data` until a
+    :class:`ResponseComplete` comes out, then, if :attr:`reusable`, :meth:`start_next_cycle`.
+
+    ``buffer_body=True`` keeps the body and builds :attr:`response` (content decoded) at the end
+    of each cycle, which is what a non-streaming ``requests.get`` wants. ``buffer_body=False``
+    keeps no body bytes at all: the caller consumes :class:`BodyData` events itself and
+    :attr:`response` stays None.
+
+    Errors raised: :class:`~httpcore_lite.exceptions.InvalidHeader` or
+    :class:`~httpcore_lite.exceptions.InvalidURL` for a request that cannot be put on the wire
+    safely (nothing is produced and the connection stays usable);
+    :class:`~httpcore_lite.exceptions.ConnectionError` for a missing, malformed or oversized
+    response head; :class:`~httpcore_lite.exceptions.ChunkedEncodingError` for a body that breaks
+    its framing or ends early; :class:`~httpcore_lite.exceptions.ContentDecodingError` for bad
+    compressed content (``buffer_body=True`` only). After a receive error the connection is
+    unusable. Calling methods out of order (a second request before :meth:`start_next_cycle`)
+    is a programming error and raises :class:`RuntimeError`.
+    """
+
+    __slots__ = (
+        "_h11",
+        "_buffer_body",
+        "_max_head_size",
+        "_max_header_count",
+        "_phase",
+        "_request",
+        "_method",
+        "_started",
+        "_body",
+        "_got_data",
+        "_streaming",
+        "_dead",
+        "_authority",
+        "_host",
+        "response",
+        "trailing_data",
+    )
+
+    def __init__(
+        self,
+        buffer_body: bool = True,
+        *,
+        max_head_size: int = DEFAULT_MAX_HEAD_SIZE,
+        max_header_count: int = DEFAULT_MAX_HEADER_COUNT,
+    ) -> None:
+        self._buffer_body = buffer_body
+        self._max_head_size = max_head_size
+        self._max_header_count = max_header_count
+        self._h11 = h11.Connection(h11.CLIENT, max_incomplete_event_size=max_head_size)
+        # One-entry cache of the last authority's Host value: a connection talks to one origin.
+        self._authority: str | None = None
+        self._host = b""
+        self._phase = _IDLE
+        self._request: Any = None
+        self._method = b""
+        self._started: ResponseStarted | None = None
+        self._body: list[bytes] = []
+        self._got_data = False
+        self._streaming = False
+        self._dead = False
+        #: The ``Response`` of the finished cycle (``buffer_body=True`` only), else None.
+        self.response: Any = None
+        #: Bytes that arrived after a ``101`` or a ``2xx`` to ``CONNECT``: they belong to the
+        #: protocol the connection switched to (for a tunnel: the start of the TLS handshake).
+        self.trailing_data = b""
+
+    # -- state ----------------------------------------------------------------------------
+
+    @property
+    def reusable(self) -> bool:
+        """True when another request may be sent on this connection.
+
+        That is: the last cycle ended cleanly on both sides, the server did not ask to close
+        (``Connection: close``, HTTP/1.0 without keep-alive, close-delimited body), the
+        connection was not switched to another protocol, and the server sent nothing beyond
+        the response. A fresh connection is reusable too.
+        """
+        phase = self._phase
+        if phase == _IDLE:
+            return self._h11.our_state is h11.IDLE and not self._dead
+        return (
+            phase == _DONE
+            and not self._dead
+            and self._h11.our_state is h11.DONE
+            and self._h11.their_state is h11.DONE
+        )
+
+    @property
+    def body_is_streaming(self) -> bool:
+        """True after :meth:`send_request` when the body must follow via :meth:`send_body`."""
+        return self._streaming
+
+    def start_next_cycle(self) -> None:
+        """Forget the finished cycle so that the next :meth:`send_request` may follow."""
+        if self._phase == _IDLE:
+            return
+        if not self.reusable:
+            raise RuntimeError("this connection cannot carry another request")
+        self._h11.start_next_cycle()
+        self._phase = _IDLE
+        self._request = None
+        self._started = None
+        self._got_data = False
+        self.response = None
+        if self._body:
+            self._body = []
+
+    # -- sending --------------------------------------------------------------------------
+
+    def send_request(
+        self,
+        prepared: Any,
+        target: str | bytes | None = None,
+        extra_headers: Iterable[tuple[str | bytes, str | bytes]] = (),
+    ) -> bytes:
+        """Return the bytes that put ``prepared`` on the wire.
+
+        ``target`` overrides the request-target: the absolute form (``http://host/path``) for a
+        forward proxy, ``host:port`` for ``CONNECT``. ``extra_headers`` are appended after the
+        request's own (``Proxy-Authorization``, for example). ``Host`` is added first, from the
+        URL, unless either already has one.
+
+        The body is framed as the headers say. A body that is None, bytes or str is returned
+        here whole. Anything else (a file, a generator) is streaming: this returns the head
+        only, :attr:`body_is_streaming` turns True and the caller sends each piece through
+        :meth:`send_body` and finishes with :meth:`end_body`. A body with neither
+        ``Content-Length`` nor ``Transfer-Encoding`` gets a ``Content-Length`` when sized and
+        ``Transfer-Encoding: chunked`` when streaming.
+        """
+        if self._phase != _IDLE:
+            raise RuntimeError("a request is already in progress; call start_next_cycle() first")
+        conn = self._h11
+        if conn.our_state is not h11.IDLE:
+            raise RuntimeError(f"cannot send a request in state {conn.our_state!r}")
+
+        method = prepared.method
+        if isinstance(method, str):
+            method_b = method.encode("ascii", "replace")
+        else:
+            method_b = bytes(method)
+        if not method_b or _has_ctl_bytes(method_b) or b" " in method_b:
+            raise InvalidURL(f"Invalid method {method!r}")
+
+        url = prepared.url
+        scheme, authority, path = _split_url(url)
+        if target is None:
+            target_b = path.encode("ascii", "replace")
+        elif isinstance(target, str):
+            target_b = target.encode("ascii", "replace")
+        else:
+            target_b = target
+        if _has_ctl_bytes(target_b) or b" " in target_b or not target_b:
+            raise InvalidURL(f"Invalid request target {target_b!r} for URL {url!r}")
+
+        # Headers, in the request's order, encoded once.
+        headers = prepared.headers
+        if type(headers) is CaseInsensitiveDict:
+            # The store holds (original-case name, value) under the lowercased name: reading it
+            # directly avoids the MutableMapping item machinery on the hot path.
+            store = headers._store
+            pairs: Iterable[tuple[Any, Any]] = store.values()
+            has_host = "host" in store
+            has_cl = "content-length" in store
+            has_te = "transfer-encoding" in store
+        else:
+            pairs = list(headers.items()) if headers else ()
+            lowered = {
+                k.lower() if isinstance(k, str) else k.decode("latin-1").lower() for k, _ in pairs
+            }
+            has_host = "host" in lowered
+            has_cl = "content-length" in lowered
+            has_te = "transfer-encoding" in lowered
+
+        out: list[tuple[bytes, bytes]] = []
+        append = out.append
+        for name, value in pairs:
+            append((_encode_name(name), _encode_value(name, value)))
+        if extra_headers:
+            for name, value in extra_headers:
+                name_b = _encode_name(name)
+                lname = name_b.lower()
+                if lname == b"host":
+                    has_host = True
+                elif lname == b"content-length":
+                    has_cl = True
+                elif lname == b"transfer-encoding":
+                    has_te = True
+                append((name_b, _encode_value(name, value)))
+        if not has_host:
+            if authority != self._authority:
+                host = _host_header(scheme, authority)
+                if not host:
+                    raise InvalidURL(f"Invalid URL {url!r}: no host supplied")
+                try:
+                    self._host = _encode_value("Host", host)
+                except InvalidHeader as exc:
+                    raise InvalidURL(f"Invalid host in URL {url!r}") from exc
+                self._authority = authority
+            out.insert(0, (b"Host", self._host))
+
+        body = prepared.body
+        streaming = False
+        if body is None:
+            data = b""
+        elif isinstance(body, bytes):
+            data = body
+        elif isinstance(body, str):
+            data = body.encode("utf-8")
+        elif isinstance(body, (bytearray, memoryview)):
+            data = bytes(body)
+        else:
+            data = b""
+            streaming = True
+        if not has_cl and not has_te:
+            if streaming:
+                append((b"Transfer-Encoding", b"chunked"))
+            elif data:
+                append((b"Content-Length", str(len(data)).encode("ascii")))
+
+        try:
+            event = h11.Request(method=method_b, target=target_b, headers=out)
+        except h11.LocalProtocolError as exc:
+            # Nothing was produced and h11's state is untouched: the connection stays usable.
+            raise InvalidHeader(f"Invalid request head: {exc}") from exc
+        try:
+            head = conn.send(event)
+            if streaming:
+                wire = head
+            elif data:
+                # The passthrough variant hands back the body object uncopied: one join below
+                # is the only copy of a large body.
+                pieces = conn.send_with_data_passthrough(h11.Data(data=data)) or []
+                pieces.append(conn.send(h11.EndOfMessage()))
+                pieces.insert(0, head)
+                wire = b"".join(pieces)
+            else:
+                wire = head + conn.send(h11.EndOfMessage())
+        except h11.LocalProtocolError as exc:
+            # h11 accepted the head but not its framing (e.g. a body longer than its
+            # Content-Length): h11 is now in ERROR, so this connection is done.
+            self._phase = _ERROR
+            raise InvalidHeader(f"Request body does not match its framing headers: {exc}") from exc
+
+        self._request = prepared
+        self._method = method_b
+        self._streaming = streaming
+        self._phase = _HEAD
+        return wire
+
+    def send_body(self, chunk: bytes | str) -> bytes:
+        """Frame one piece of a streaming body (chunked or raw, as the headers say)."""
+        if not self._streaming:
+            raise RuntimeError("send_body() without a streaming request body in progress")
+        if isinstance(chunk, str):
+            chunk = chunk.encode("utf-8")
+        elif not isinstance(chunk, bytes):
+            chunk = bytes(chunk)
+        if not chunk:
+            return b""
+        try:
+            return self._h11.send(h11.Data(data=chunk)) or b""
+        except h11.LocalProtocolError as exc:
+            self._phase = _ERROR
+            self._streaming = False
+            raise InvalidHeader(f"Request body does not match its framing headers: {exc}") from exc
+
+    def end_body(self) -> bytes:
+        """Finish a streaming body: the last-chunk for chunked framing, else ``b""``."""
+        if not self._streaming:
+            raise RuntimeError("end_body() without a streaming request body in progress")
+        self._streaming = False
+        try:
+            return self._h11.send(h11.EndOfMessage()) or b""
+        except h11.LocalProtocolError as exc:
+            self._phase = _ERROR
+            raise InvalidHeader(f"Request body does not match its framing headers: {exc}") from exc
+
+    # -- receiving ------------------------------------------------------------------------
+
+    def receive_data(self, data: bytes) -> list[Event]:
+        """Feed bytes from the peer (``b""`` when it closed) and return the events they made.
+
+        Returns ``[ResponseStarted, BodyData..., ResponseComplete]`` spread over as many calls
+        as the bytes take. Bytes after the end of a response are kept, not parsed; they make
+        the connection non-reusable (a server must not send anything unasked).
+        """
+        phase = self._phase
+        if phase == _DONE:
+            # Anything after the response, even EOF, means this connection is finished.
+            self._dead = True
+            return []
+        if phase == _IDLE:
+            # Nothing asked, so nothing may arrive: a stale keep-alive connection that the
+            # server closed, or one that received garbage. Either way it must not be used.
+            self._dead = True
+            if data:
+                self._phase = _ERROR
+                raise ConnectionError("Received data while no request was in progress")
+            return []
+        if phase == _ERROR:
+            raise ConnectionError("Connection is unusable after an earlier error")
+
+        conn = self._h11
+        if data:
+            self._got_data = True
+        try:
+            conn.receive_data(data)
+        except RuntimeError as exc:  # data after EOF
+            self._phase = _ERROR
+            raise ConnectionError("Received data after the peer closed the connection") from exc
+
+        events: list[Event] = []
+        try:
+            while True:
+                event = conn.next_event()
+                kind = type(event)
+                if kind is h11.Data:
+                    chunk = bytes(event.data)  # type: ignore[union-attr]
+                    if self._buffer_body:
+                        self._body.append(chunk)
+                    events.append(BodyData(chunk))
+                elif kind is h11.Response:
+                    started = self._start(event)  # type: ignore[arg-type]
+                    events.append(started)
+                    if self._method == b"CONNECT" and 200 <= started.status_code < 300:
+                        self._switched(events)
+                        break
+                    self._phase = _BODY
+                elif kind is h11.EndOfMessage:
+                    self._complete(events)
+                    break
+                elif event is h11.NEED_DATA or event is h11.PAUSED:
+                    break
+                elif kind is h11.InformationalResponse:
+                    if event.status_code == 101:  # type: ignore[union-attr]
+                        events.append(self._start(event))  # type: ignore[arg-type]
+                        self._switched(events)
+                        break
+                    # 100 Continue, 103 Early Hints...: interim, not the response.
+                elif kind is h11.ConnectionClosed:
+                    break
+        except h11.RemoteProtocolError as exc:
+            raise self._fail(exc) from exc
+        return events
+
+    def _start(self, event: h11.Response | h11.InformationalResponse) -> ResponseStarted:
+        raw = event.headers.raw_items()
+        if len(raw) > self._max_header_count:
+            self._phase = _ERROR
+            raise ConnectionError(
+                f"Response head has {len(raw)} header fields, more than the limit of "
+                f"{self._max_header_count}"
+            )
+        started = ResponseStarted(
+            event.status_code,
+            event.reason.decode("latin-1"),
+            tuple([(n.decode("latin-1"), v.decode("latin-1")) for n, v in raw]),
+            _VERSIONS.get(event.http_version) or event.http_version.decode("ascii"),
+        )
+        self._started = started
+        return started
+
+    def _switched(self, events: list[Event]) -> None:
+        """End a cycle whose connection now belongs to another protocol (101, CONNECT 2xx)."""
+        self.trailing_data = self._h11.trailing_data[0]
+        self._dead = True  # never reusable for HTTP/1.1 again
+        self._complete(events)
+
+    def _complete(self, events: list[Event]) -> None:
+        self._phase = _DONE
+        if self._h11.their_state is h11.DONE and self._h11.trailing_data[0]:
+            self._dead = True
+        if self._buffer_body and self._started is not None:
+            response = build_response(self._started, self._request)
+            body = b"".join(self._body) if len(self._body) != 1 else self._body[0]
+            self._body = []
+            encoding = response.headers.get("content-encoding")
+            if encoding and body:
+                try:
+                    body = decoders.decode_all(encoding, body)
+                except Exception:
+                    self._dead = True
+                    raise
+            response._content = body
+            response._content_consumed = True
+            self.response = response
+        events.append(_COMPLETE)
+
+    def _fail(self, exc: h11.RemoteProtocolError) -> Exception:
+        """Map an h11 parse error to ours; the phase says whether the head or the body broke."""
+        phase = self._phase
+        self._phase = _ERROR
+        self._body = []
+        if phase == _BODY:
+            return ChunkedEncodingError(f"Response body ended or was framed badly: {exc}")
+        if not self._got_data:
+            return ConnectionError("Remote end closed connection without response")
+        if "too long" in str(exc):
+            return ConnectionError(
+                f"Response head larger than the limit of {self._max_head_size} bytes"
+            )
+        return ConnectionError(f"Malformed response head: {exc}")
+
+
+# -- responses ----------------------------------------------------------------------------
+
+_response_deps: tuple[Any, Any] | None = None
+
+
+def _load_response_deps() -> tuple[Any, Any]:
+    """Import models and utils on first use: they sit above this layer and import a lot."""
+    global _response_deps
+    from ..models import Response
+    from ..utils import get_encoding_from_headers
+
+    _response_deps = (Response, get_encoding_from_headers)
+    return _response_deps
+
+
+def build_response(started: ResponseStarted, request: Any) -> Any:
+    """Build a ``models.Response`` from a response head; the body is left unread.
+
+    ``_content`` stays False (not read yet): the caller attaches ``raw`` for streaming, or sets
+    ``_content`` when it has the whole body. Header fields that repeat are joined with ``", "``
+    under the first spelling of the name, as urllib3's header dict does, so ``Set-Cookie``
+    lines survive in ``headers`` (the separate lines live in ``ResponseStarted.headers``).
+    """
+    deps = _response_deps or _load_response_deps()
+    response = deps[0]()
+    response.status_code = started.status_code
+    response.reason = started.reason
+    headers = CaseInsensitiveDict()
+    store = headers._store
+    for name, value in started.headers:
+        key = name.lower()
+        previous = store.get(key)
+        if previous is None:
+            store[key] = (name, value)
+        else:
+            store[key] = (previous[0], previous[1] + ", " + value)
+    response.headers = headers
+    response.encoding = deps[1](headers)
+    if request is not None:
+        response.url = request.url
+        response.request = request
+    return response
