@@ -23,9 +23,15 @@ def _addr(url: str) -> tuple[str, int]:
     return parts.hostname, parts.port
 
 
+_leftover: dict[int, bytes] = {}
+
+
 def _read_response(sock: socket.socket | ssl.SSLSocket) -> tuple[bytes, bytes]:
-    """Read one Content-Length framed response; return (head, body)."""
-    buf = b""
+    """Read one Content-Length framed response; return (head, body).
+
+    Bytes past the response (a pipelined next response) are kept for the next call.
+    """
+    buf = _leftover.pop(id(sock), b"")
     while b"\r\n\r\n" not in buf:
         data = sock.recv(65536)
         assert data, f"connection closed before a full head: {buf!r}"
@@ -40,6 +46,8 @@ def _read_response(sock: socket.socket | ssl.SSLSocket) -> tuple[bytes, bytes]:
         data = sock.recv(65536)
         assert data, "connection closed mid-body"
         body += data
+    if body[length:]:
+        _leftover[id(sock)] = body[length:]
     return head, body[:length]
 
 
