@@ -454,6 +454,8 @@ class ClientConnection:
         conn = self._h11
         if data:
             self._got_data = True
+        else:
+            self._dead = True  # whatever the headers said, the peer has gone
         try:
             conn.receive_data(data)
         except RuntimeError as exc:  # data after EOF
