@@ -1,0 +1,287 @@
+"""
+The default backends: blocking ``socket`` + ``ssl``, over TCP or a Unix domain socket.
+
+Reads go through one 64 KiB buffer per stream (``recv_into``), so a long download allocates
+nothing but the bytes it returns; the socket timeout is only changed when it differs from the
+previous call, which keeps the keep-alive hot path to one ``send`` and one ``recv`` syscall.
+"""
+
+from __future__ import annotations
+
+import errno
+import select
+import socket
+import ssl
+from collections.abc import Iterable
+from typing import Any
+
+from ...exceptions import (
+    ConnectionError,
+    ConnectTimeout,
+    NewConnectionError,
+    ReadTimeout,
+    SSLError,
+)
+from .base import NetworkBackend, NetworkStream, SocketOption
+
+__all__ = ["SocketStream", "TCPBackend", "UnixBackend", "READ_BUFFER_SIZE"]
+
+#: Size of the per-stream receive buffer; also the most the transport feeds the parser at once.
+READ_BUFFER_SIZE = 65536
+
+_HAS_POLL = hasattr(select, "poll")
+_UNSET: Any = object()
+
+
+def _idna_hostname(host: str | None) -> str | None:
+    """The name to put in SNI and match the certificate against (ASCII, no IPv6 brackets)."""
+    if not host:
+        return None
+    if host.startswith("[") and host.endswith("]"):
+        return host[1:-1]
+    if host.isascii():
+        return host
+    import idna
+
+    try:
+        return idna.encode(host, uts46=True).decode("ascii")
+    except idna.IDNAError:
+        return host.encode("idna").decode("ascii")
+
+
+class SocketStream(NetworkStream):
+    """A connected ``socket.socket`` (or ``ssl.SSLSocket``) as a :class:`NetworkStream`."""
+
+    __slots__ = ("_sock", "_timeout", "_buffer", "_view", "_server_hostname", "_closed")
+
+    def __init__(self, sock: socket.socket, server_hostname: str | None = None) -> None:
+        self._sock = sock
+        self._timeout: Any = _UNSET
+        self._buffer = bytearray(READ_BUFFER_SIZE)
+        self._view = memoryview(self._buffer)
+        self._server_hostname = server_hostname
+        self._closed = False
+
+    def _set_timeout(self, timeout: float | None) -> None:
+        if timeout != self._timeout:
+            self._sock.settimeout(timeout)
+            self._timeout = timeout
+
+    def read(self, max_bytes: int, timeout: float | None) -> bytes:
+        if timeout != self._timeout:
+            self._set_timeout(timeout)
+        if max_bytes > READ_BUFFER_SIZE:
+            max_bytes = READ_BUFFER_SIZE
+        try:
+            n = self._sock.recv_into(self._view, max_bytes)
+        except (TimeoutError, ssl.SSLWantReadError) as exc:
+            raise ReadTimeout(f"Read timed out. (read timeout={timeout})") from exc
+        except ssl.SSLError as exc:
+            raise SSLError(exc) from exc
+        except OSError as exc:
+            raise ConnectionError(f"Connection broken: {exc!r}") from exc
+        return bytes(self._view[:n])
+
+    def write(self, data: bytes, timeout: float | None) -> None:
+        if timeout != self._timeout:
+            self._set_timeout(timeout)
+        try:
+            self._sock.sendall(data)
+        except (TimeoutError, ssl.SSLWantWriteError) as exc:
+            raise ReadTimeout(f"Write timed out. (timeout={timeout})") from exc
+        except ssl.SSLError as exc:
+            raise SSLError(exc) from exc
+        except OSError as exc:
+            raise ConnectionError(f"Connection broken: {exc!r}") from exc
+
+    def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None, timeout: float | None
+    ) -> NetworkStream:
+        hostname = _idna_hostname(server_hostname)
+        self._set_timeout(timeout)
+        try:
+            tls = ssl_context.wrap_socket(
+                self._sock, server_hostname=hostname, do_handshake_on_connect=False
+            )
+        except (ssl.SSLError, ssl.CertificateError, ValueError) as exc:
+            self.close()
+            raise SSLError(exc) from exc
+        try:
+            tls.settimeout(timeout)
+            tls.do_handshake()
+        except TimeoutError as exc:
+            tls.close()
+            raise ConnectTimeout(f"TLS handshake timed out. (connect timeout={timeout})") from exc
+        except (ssl.SSLError, ssl.CertificateError) as exc:
+            tls.close()
+            raise SSLError(exc) from exc
+        except OSError as exc:
+            tls.close()
+            raise ConnectionError(f"Connection broken during TLS handshake: {exc!r}") from exc
+        stream = SocketStream(tls, hostname)
+        stream._timeout = timeout
+        return stream
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self._sock.close()
+        except OSError:
+            pass
+
+    def is_readable(self) -> bool:
+        sock = self._sock
+        if self._closed or sock.fileno() < 0:
+            return True
+        if isinstance(sock, ssl.SSLSocket) and sock.pending():
+            return True
+        try:
+            if _HAS_POLL:
+                poller = select.poll()
+                poller.register(sock, select.POLLIN)
+                return bool(poller.poll(0))
+            return bool(select.select([sock], [], [], 0)[0])
+        except (OSError, ValueError):
+            return True
+
+    def get_extra_info(self, name: str) -> Any:
+        sock = self._sock
+        if name == "socket":
+            return sock
+        if name == "ssl_object":
+            return sock if isinstance(sock, ssl.SSLSocket) else None
+        if name == "is_tls":
+            return isinstance(sock, ssl.SSLSocket)
+        if name == "server_hostname":
+            return self._server_hostname
+        try:
+            if name == "peername":
+                return sock.getpeername()
+            if name == "sockname":
+                return sock.getsockname()
+        except OSError:
+            return None
+        return None
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self._sock!r}>"
+
+
+def _connect_error(host: str, port: int | str, exc: BaseException) -> NewConnectionError:
+    return NewConnectionError(f"Failed to establish a new connection to {host}:{port}: {exc}")
+
+
+class TCPBackend(NetworkBackend):
+    """The default backend: TCP via ``socket``, TLS via ``ssl``.
+
+    Every address ``getaddrinfo`` returns is tried in order (IPv6 and IPv4 alike) with the
+    full connect timeout each, ``TCP_NODELAY`` is set because requests are written in one
+    piece and must not wait for Nagle, and ``socket_options`` are applied before ``connect``
+    so options like ``SO_KEEPALIVE`` or ``SO_BINDTODEVICE`` take effect for the handshake too.
+    """
+
+    #: Options applied to every TCP socket before any user options.
+    default_socket_options: tuple[SocketOption, ...] = (
+        (socket.IPPROTO_TCP, socket.TCP_NODELAY, 1),
+    )
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        source_address: tuple[str, int] | None = None,
+        socket_options: Iterable[SocketOption] | None = None,
+    ) -> NetworkStream:
+        if host.startswith("[") and host.endswith("]"):
+            host = host[1:-1]
+        try:
+            lookup_host = host if host.isascii() else _idna_hostname(host)
+            infos = socket.getaddrinfo(lookup_host, port, 0, socket.SOCK_STREAM)
+        except (socket.gaierror, UnicodeError) as exc:
+            raise _connect_error(host, port, exc) from exc
+        options = list(self.default_socket_options)
+        if socket_options:
+            options.extend(socket_options)
+        last: Exception | None = None
+        for family, socktype, proto, _, address in infos:
+            sock = socket.socket(family, socktype, proto)
+            try:
+                for level, option, value in options:
+                    sock.setsockopt(level, option, value)
+                sock.settimeout(timeout)
+                if source_address:
+                    sock.bind(source_address)
+                sock.connect(address)
+            except TimeoutError as exc:
+                sock.close()
+                last = ConnectTimeout(
+                    f"Connection to {host} timed out. (connect timeout={timeout})"
+                )
+                last.__cause__ = exc
+                continue
+            except OSError as exc:
+                sock.close()
+                last = _connect_error(host, port, exc)
+                last.__cause__ = exc
+                continue
+            stream = SocketStream(sock)
+            stream._timeout = timeout
+            return stream
+        if last is None:
+            last = NewConnectionError(f"getaddrinfo returned no addresses for {host}:{port}")
+        raise last
+
+    def connect_unix(self, path: str, timeout: float | None = None) -> NetworkStream:
+        return _connect_unix(path, timeout)
+
+
+def _connect_unix(path: str, timeout: float | None) -> NetworkStream:
+    family = getattr(socket, "AF_UNIX", None)
+    if family is None:  # pragma: no cover - Windows without AF_UNIX
+        raise NewConnectionError("Unix domain sockets are not supported on this platform")
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.settimeout(timeout)
+        sock.connect(path)
+    except TimeoutError as exc:
+        sock.close()
+        raise ConnectTimeout(
+            f"Connection to {path} timed out. (connect timeout={timeout})"
+        ) from exc
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.ENAMETOOLONG:
+            raise NewConnectionError(f"Unix socket path too long: {path!r}") from exc
+        raise NewConnectionError(f"Failed to establish a new connection to {path}: {exc}") from exc
+    stream = SocketStream(sock)
+    stream._timeout = timeout
+    return stream
+
+
+class UnixBackend(TCPBackend):
+    """Route every connection through one Unix domain socket.
+
+    ``HTTPAdapter(backend=UnixBackend("/run/app.sock"))`` sends ``http://localhost/...`` to a
+    server listening on that socket (the host name only fills the ``Host`` header), the way
+    Docker's API or a local gunicorn is reached. ``http+unix://`` URLs work with any
+    backend and name the socket in the URL instead.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        source_address: tuple[str, int] | None = None,
+        socket_options: Iterable[SocketOption] | None = None,
+    ) -> NetworkStream:
+        return _connect_unix(self.path, timeout)
+
+    def __repr__(self) -> str:
+        return f"UnixBackend({self.path!r})"
