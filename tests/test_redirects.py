@@ -1,0 +1,359 @@
+"""Redirects: requests' method/body rules, history, limits, Locations of every shape, and the
+security rules (secrets never follow a redirect to another origin, no body after 303, cookies of
+a redirect stay scoped, redirect bodies are never decoded, only http/https targets)."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import zlib
+from urllib.parse import quote
+
+import pytest
+
+from httpcore_lite import sessions
+from httpcore_lite.exceptions import InvalidSchema, TooManyRedirects, UnrewindableBodyError
+from httpcore_lite.models import PreparedRequest
+from tests.servers.raw import canned
+
+
+@pytest.fixture
+def s():
+    with sessions.Session() as session:
+        yield session
+
+
+def _localhost(url: str) -> str:
+    """The same server under another host name: a different origin."""
+    return url.replace("127.0.0.1", "localhost")
+
+
+def redirect_to(base: str, target: str, status: int = 302) -> str:
+    return f"{base}/redirect-to?url={quote(target, safe='')}&status_code={status}"
+
+
+def response(status: int, headers: dict[str, str] | None = None, body: bytes = b"") -> bytes:
+    reason = {200: "OK", 301: "Moved", 302: "Found", 303: "See Other", 307: "Temporary"}.get(
+        status, "Redirect"
+    )
+    head = [f"HTTP/1.1 {status} {reason}"]
+    for name, value in (headers or {}).items():
+        head.append(f"{name}: {value}")
+    head.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body
+
+
+# --- method and body rules ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "method", "body_kept"),
+    [
+        (301, "GET", False),
+        (302, "GET", False),
+        (303, "GET", False),
+        (307, "POST", True),
+        (308, "POST", True),
+    ],
+)
+def test_post_redirect_method_and_body(s, httpbin_url, status, method, body_kept) -> None:
+    r = s.post(redirect_to(httpbin_url, "/anything", status), data={"key": "value"})
+    assert r.status_code == 200
+    assert [h.status_code for h in r.history] == [status]
+    body = r.json()
+    assert body["method"] == method
+    assert r.request.method == method
+    if body_kept:
+        assert body["form"] == {"key": "value"}
+        assert r.request.headers["Content-Length"] == str(len("key=value"))
+    else:
+        assert body["form"] == {} and body["data"] == ""
+        assert r.request.body is None
+        for header in ("Content-Length", "Content-Type", "Transfer-Encoding"):
+            assert header not in r.request.headers
+
+
+def test_no_body_after_303_even_for_put(s, httpbin_url) -> None:
+    r = s.put(redirect_to(httpbin_url, "/anything", 303), data=b"secret payload")
+    body = r.json()
+    assert body["method"] == "GET"
+    assert body["data"] == ""
+    assert "Content-Length" not in body["headers"] or body["headers"]["Content-Length"] == "0"
+
+
+def test_301_keeps_put_but_drops_its_body(s, httpbin_url) -> None:
+    r = s.put(redirect_to(httpbin_url, "/anything", 301), data=b"payload")
+    assert r.json()["method"] == "PUT"
+    assert r.json()["data"] == ""
+
+
+def test_303_keeps_head(s, httpbin_url) -> None:
+    r = s.head(redirect_to(httpbin_url, "/get", 303), allow_redirects=True)
+    assert r.status_code == 200 and r.request.method == "HEAD"
+
+
+def test_307_rewinds_file_body(s, httpbin_url) -> None:
+    body = io.BytesIO(b"file body " * 100)
+    r = s.post(redirect_to(httpbin_url, "/anything", 307), data=body)
+    assert r.json()["data"] == "file body " * 100
+
+
+def test_307_with_unrewindable_body_raises(s, httpbin_url) -> None:
+    class NoTell(io.BytesIO):
+        def tell(self) -> int:
+            raise OSError("not seekable")
+
+    with pytest.raises(UnrewindableBodyError):
+        s.post(redirect_to(httpbin_url, "/anything", 307), data=NoTell(b"abc"))
+
+
+# --- history, limits, Response.next ----------------------------------------------------------
+
+
+def test_redirect_chain_history(s, httpbin_url) -> None:
+    r = s.get(f"{httpbin_url}/redirect/3")
+    assert r.status_code == 200
+    assert r.url == f"{httpbin_url}/get"
+    assert [h.status_code for h in r.history] == [302, 302, 302]
+    assert r.history[0].url == f"{httpbin_url}/redirect/3"
+    assert [len(h.history) for h in r.history] == [0, 1, 2]
+    assert r.history[1].request.url == f"{httpbin_url}/relative-redirect/2"
+
+
+@pytest.mark.parametrize("kind", ["relative-redirect", "absolute-redirect"])
+def test_relative_and_absolute_chains(s, httpbin_url, kind) -> None:
+    r = s.get(f"{httpbin_url}/{kind}/2")
+    assert r.status_code == 200 and len(r.history) == 2
+    assert r.json()["url"].endswith("/get")
+
+
+def test_too_many_redirects(s, httpbin_url) -> None:
+    s.max_redirects = 3
+    with pytest.raises(TooManyRedirects, match="Exceeded 3 redirects") as info:
+        s.get(f"{httpbin_url}/redirect/5")
+    assert info.value.response is not None
+    assert info.value.response.status_code == 302
+
+
+def test_default_limit_is_thirty(s, httpbin_url) -> None:
+    assert len(s.get(f"{httpbin_url}/redirect/30").history) == 30
+    with pytest.raises(TooManyRedirects):
+        s.get(f"{httpbin_url}/redirect/31")
+
+
+def test_allow_redirects_false_offers_next(s, httpbin_url) -> None:
+    r = s.get(f"{httpbin_url}/redirect/2", allow_redirects=False)
+    assert r.status_code == 302 and r.is_redirect and r.history == []
+    assert isinstance(r.next, PreparedRequest)
+    assert r.next.url == f"{httpbin_url}/relative-redirect/1"
+    r2 = s.send(r.next, allow_redirects=False)
+    assert r2.status_code == 302
+    assert s.send(r2.next).url == f"{httpbin_url}/get"
+
+
+def test_allow_redirects_false_keeps_the_redirect_body(s, httpbin_url) -> None:
+    r = s.get(f"{httpbin_url}/redirect/1", allow_redirects=False)
+    assert b"redirect" in r.content.lower()
+
+
+# --- Location shapes ----------------------------------------------------------------------------
+
+
+def test_relative_location_without_slash(s, httpbin_url) -> None:
+    r = s.get(redirect_to(httpbin_url, "anything?x=1"))
+    assert r.url == f"{httpbin_url}/anything?x=1"
+
+
+def test_scheme_relative_location(s, httpbin_url) -> None:
+    other = _localhost(httpbin_url)
+    r = s.get(redirect_to(httpbin_url, "//" + other.split("://", 1)[1] + "/get"))
+    assert r.url == f"{other}/get"
+
+
+def test_fragment_is_carried_over(s, httpbin_url) -> None:
+    original = redirect_to(httpbin_url, "/get") + "#frag"
+    r = s.get(original)
+    assert r.url == f"{httpbin_url}/get#frag"
+    assert r.history[0].request.url == original
+
+
+def test_location_fragment_wins(s, httpbin_url) -> None:
+    r = s.get(redirect_to(httpbin_url, "/get#own") + "#frag")
+    assert r.url == f"{httpbin_url}/get#own"
+
+
+def test_utf8_location_is_decoded(s, raw_server, httpbin_url) -> None:
+    srv = raw_server(
+        canned(
+            response(302, {"Location": "/caf\u00c3\u00a9"}),
+            response(200, body=b"done"),
+        )
+    )
+    r = s.get(srv.url + "/start")
+    assert r.content == b"done"
+    assert r.url == srv.url + "/caf%C3%A9"
+    assert srv.requests[1].startswith(b"GET /caf%C3%A9 HTTP/1.1")
+
+
+def test_mangled_location_never_raises_unicode_errors(s, raw_server) -> None:
+    srv = raw_server(
+        canned(
+            response(302, {"Location": "/caf\u00e9"}),  # latin-1 byte 0xE9: not UTF-8
+            response(200, body=b"done"),
+        )
+    )
+    r = s.get(srv.url + "/start")
+    assert r.content == b"done"
+    assert len(r.history) == 1
+
+
+# --- security: secrets and origins --------------------------------------------------------------
+
+
+def test_authorization_kept_on_same_origin(s, httpbin_url) -> None:
+    r = s.get(redirect_to(httpbin_url, "/headers"), auth=("user", "pass"))
+    assert r.json()["headers"]["Authorization"].startswith("Basic ")
+
+
+def test_authorization_stripped_on_host_change(s, httpbin_url) -> None:
+    target = _localhost(httpbin_url) + "/headers"
+    r = s.get(redirect_to(httpbin_url, target), auth=("user", "pass"))
+    assert r.url == target
+    assert "Authorization" not in r.json()["headers"]
+    assert "Authorization" not in r.request.headers
+
+
+def test_authorization_stripped_on_port_change(s, raw_server, httpbin_url) -> None:
+    srv = raw_server(canned(response(302, {"Location": f"{httpbin_url}/headers"})))
+    r = s.get(srv.url + "/", headers={"Authorization": "Bearer secret"})
+    assert b"Authorization: Bearer secret" in srv.requests[0]
+    assert "Authorization" not in r.json()["headers"]
+
+
+def test_authorization_stripped_on_https_to_http(
+    s, httpbin_tls_url, httpbin_url, ca_bundle
+) -> None:
+    target = _localhost(httpbin_url) + "/headers"
+    r = s.get(redirect_to(httpbin_tls_url, target), auth=("user", "pass"), verify=ca_bundle)
+    assert r.history[0].url.startswith("https://")
+    assert r.url == target
+    assert "Authorization" not in r.json()["headers"]
+
+
+def test_should_strip_auth_rules() -> None:
+    strip = sessions.Session().should_strip_auth
+    assert strip("http://a.com/", "http://b.com/")
+    assert strip("https://a.com/", "http://a.com/")
+    assert strip("http://a.com:8080/", "http://a.com:8081/")
+    assert strip("https://a.com/", "https://a.com:8443/")
+    assert not strip("http://a.com/x", "http://a.com/y")
+    assert not strip("http://a.com/", "https://a.com/")  # upgrade on default ports
+    assert not strip("http://a.com:80/", "https://a.com:443/")
+    assert not strip("https://a.com:443/", "https://a.com/")
+    assert strip("http://a.com:8080/", "https://a.com/")
+
+
+def test_cookie_header_dropped_cross_origin(s, httpbin_url) -> None:
+    target = _localhost(httpbin_url) + "/headers"
+    r = s.get(redirect_to(httpbin_url, target), headers={"Cookie": "session=secret"})
+    assert "Cookie" not in r.json()["headers"]
+
+
+def test_proxy_authorization_dropped_cross_origin(s, httpbin_url) -> None:
+    target = _localhost(httpbin_url) + "/headers"
+    r = s.get(redirect_to(httpbin_url, target), headers={"Proxy-Authorization": "Basic c2VjcmV0"})
+    assert "Proxy-Authorization" not in r.json()["headers"]
+
+
+def test_request_cookies_follow_only_same_origin(s, httpbin_url) -> None:
+    r = s.get(redirect_to(httpbin_url, "/cookies"), cookies={"secret": "1"})
+    assert r.json()["cookies"] == {"secret": "1"}
+    target = _localhost(httpbin_url) + "/cookies"
+    r = s.get(redirect_to(httpbin_url, target), cookies={"secret": "1"})
+    assert r.json()["cookies"] == {}
+
+
+def test_cookie_set_by_redirect_is_applied_on_same_host(s, httpbin_url) -> None:
+    r = s.get(f"{httpbin_url}/cookies/set?from_redirect=1")
+    assert r.json()["cookies"] == {"from_redirect": "1"}
+    assert r.history[0].cookies["from_redirect"] == "1"
+
+
+def test_cookie_set_by_redirect_stays_scoped_to_its_host(s, raw_server, httpbin_url) -> None:
+    target = _localhost(httpbin_url) + "/cookies"
+    srv = raw_server(canned(response(302, {"Location": target, "Set-Cookie": "planted=1; Path=/"})))
+    r = s.get(srv.url + "/")
+    assert r.url == target
+    assert r.json()["cookies"] == {}
+    cookies = list(s.cookies)
+    assert [(c.name, c.domain) for c in cookies] == [("planted", "127.0.0.1")]
+
+
+def test_redirect_body_is_not_decoded(s, raw_server, httpbin_url) -> None:
+    bomb = gzip.compress(b"\0" * (50 * 1024 * 1024))  # 50 MiB of zeros, ~50 KiB on the wire
+    srv = raw_server(
+        canned(
+            response(
+                302,
+                {"Location": f"{httpbin_url}/get", "Content-Encoding": "gzip"},
+                bomb,
+            )
+        )
+    )
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        r = s.get(srv.url + "/")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert r.status_code == 200 and r.url == f"{httpbin_url}/get"
+    assert r.history[0].content == b""
+    assert peak < 10 * 1024 * 1024
+
+
+def test_broken_compressed_redirect_body_is_ignored(s, raw_server, httpbin_url) -> None:
+    srv = raw_server(
+        canned(
+            response(
+                302,
+                {"Location": f"{httpbin_url}/get", "Content-Encoding": "deflate"},
+                b"this is not deflate data",
+            )
+        )
+    )
+    r = s.get(srv.url + "/")
+    assert r.status_code == 200
+
+
+def test_identity_redirect_body_is_kept_in_history(s, raw_server, httpbin_url) -> None:
+    srv = raw_server(canned(response(302, {"Location": f"{httpbin_url}/get"}, b"moved")))
+    r = s.get(srv.url + "/")
+    assert r.history[0].content == b"moved"
+    assert r.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "location",
+    ["ftp://127.0.0.1/file", "file:///etc/passwd", "http+unix://%2Fvar%2Frun%2Fdocker.sock/info"],
+)
+def test_only_http_and_https_redirect_targets(s, raw_server, location) -> None:
+    srv = raw_server(canned(response(302, {"Location": location})))
+    with pytest.raises(InvalidSchema):
+        s.get(srv.url + "/")
+    # Not following: the unsafe target is not offered as Response.next either.
+    srv2 = raw_server(canned(response(302, {"Location": location})))
+    r = s.get(srv2.url + "/", allow_redirects=False)
+    assert r.status_code == 302 and r.next is None
+
+
+def test_redirect_to_https_is_followed(s, httpbin_url, httpbin_tls_url, ca_bundle) -> None:
+    r = s.get(redirect_to(httpbin_url, httpbin_tls_url + "/get"), verify=ca_bundle)
+    assert r.status_code == 200 and r.url == httpbin_tls_url + "/get"
+
+
+def test_deflate_helper_sanity() -> None:
+    # The broken-body test above relies on this not being valid zlib data.
+    with pytest.raises(zlib.error):
+        zlib.decompress(b"this is not deflate data")
