@@ -1,0 +1,475 @@
+"""
+Connection pools: one per origin (and security setting), kept in a least-recently-used map.
+
+Rules (DESIGN.md, "Pool"):
+
+* A pool's key holds everything that changes what a connection *is*: scheme, host, port, the
+  TLS settings (verification, CA bundle, client certificate) and the proxy. A connection made
+  with ``verify=False`` therefore never serves a verified request.
+* ``maxsize`` idle connections are kept per pool. With ``block=True`` at most ``maxsize``
+  connections exist per pool and callers wait (bounded by the connect timeout and the total
+  deadline); with ``block=False`` extra connections are made and closed on release.
+* An idle connection is checked before reuse (a readable idle socket was closed by the server
+  or holds garbage) and discarded if dead.
+* A *reused* connection that fails before any response byte arrives is retried once on a fresh
+  connection when the request is idempotent or its body did not go out completely: the server
+  closed a keep-alive connection just as we sent on it, which is not the request's fault. This
+  is not a ``Retry`` attempt.
+* One lock and condition per pool; no lock is held during I/O.
+
+Statistics are counted per pool and summed per origin by :meth:`PoolManager.stats`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from ..exceptions import ConnectionError, ConnectTimeout, NewConnectionError, ProxyError, Timeout
+from ..protocol import ResponseStarted
+from .backends.base import NetworkBackend, NetworkStream, SocketOption
+from .connection import HTTPConnection
+from .proxy import ProxyURL, open_tunnel
+from .timeout import Deadline
+
+__all__ = ["PoolKey", "PoolStats", "ConnectionPool", "PoolManager", "IDEMPOTENT_METHODS"]
+
+#: Methods whose request may be sent twice without changing the outcome (RFC 9110, 9.2.2).
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
+
+
+class PoolKey(NamedTuple):
+    """What identifies a pool. ``socket_path`` is set for ``http+unix://`` origins."""
+
+    scheme: str
+    host: str
+    port: int
+    verify: Any = True
+    cert: Any = None
+    socket_path: str | None = None
+    tunnel_auth: str | None = None
+
+
+@dataclass
+class PoolStats:
+    """Connection statistics; ``adapter.stats()`` returns totals with ``origins`` filled in.
+
+    * ``opened``: connections established (TCP connect, TLS handshake, tunnel).
+    * ``reused``: requests sent on a connection taken from the idle set.
+    * ``discarded``: idle connections found dead before reuse, plus reused connections that
+      failed before answering (each then retried, see ``retried``).
+    * ``retried``: transparent retries of such requests on a fresh connection.
+    * ``in_use``: connections currently carrying a request or an unread response.
+    * ``idle``: connections waiting in the pool.
+    """
+
+    opened: int = 0
+    reused: int = 0
+    discarded: int = 0
+    retried: int = 0
+    in_use: int = 0
+    idle: int = 0
+    origins: dict[str, PoolStats] = field(default_factory=dict)
+
+    def add(self, other: PoolStats) -> None:
+        self.opened += other.opened
+        self.reused += other.reused
+        self.discarded += other.discarded
+        self.retried += other.retried
+        self.in_use += other.in_use
+        self.idle += other.idle
+
+    def __repr__(self) -> str:
+        return (
+            f"PoolStats(opened={self.opened}, reused={self.reused}, "
+            f"discarded={self.discarded}, retried={self.retried}, in_use={self.in_use}, "
+            f"idle={self.idle}, origins={list(self.origins)})"
+        )
+
+
+def _replayable(request: Any) -> bool:
+    """Whether the request body can be sent again (rewinding a file body when needed)."""
+    body = request.body
+    if body is None or isinstance(body, (bytes, str, bytearray)):
+        return True
+    position = getattr(request, "_body_position", None)
+    seek = getattr(body, "seek", None)
+    if isinstance(position, int) and seek is not None:
+        try:
+            seek(position)
+            return True
+        except (OSError, ValueError):
+            return False
+    return False
+
+
+class ConnectionPool:
+    """Connections to one origin with one security setting."""
+
+    def __init__(
+        self,
+        key: PoolKey,
+        backend: NetworkBackend,
+        maxsize: int = 10,
+        block: bool = False,
+        proxy: ProxyURL | None = None,
+        proxy_headers: dict[str, str] | None = None,
+        source_address: tuple[str, int] | None = None,
+        socket_options: Iterable[SocketOption] | None = None,
+    ) -> None:
+        self.key = key
+        self.scheme = key.scheme
+        self.host = key.host
+        self.port = key.port
+        self.backend = backend
+        self.maxsize = max(int(maxsize), 1)
+        self.block = block
+        self.proxy = proxy
+        self.proxy_headers = dict(proxy_headers or {})
+        self.source_address = source_address
+        self.socket_options = list(socket_options) if socket_options is not None else None
+        self._lock = threading.RLock()
+        self._cond = threading.Condition(self._lock)
+        self._idle: list[HTTPConnection] = []
+        self._count = 0  # connections that exist (idle + in use + being opened)
+        self.closed = False
+        self.opened = 0
+        self.reused = 0
+        self.discarded = 0
+        self.retried = 0
+        self.in_use = 0
+
+    # -- checkout / checkin -------------------------------------------------------------------
+
+    def _checkout(self, clock: Deadline, fresh: bool = False) -> tuple[HTTPConnection | None, bool]:
+        """Take an idle connection (True) or a slot for a new one (None, False)."""
+        wait_until: float | None = None
+        with self._lock:
+            while True:
+                if self._idle and not fresh:
+                    conn = self._idle.pop()
+                    self.in_use += 1
+                    return conn, True
+                if not self.block or self._count < self.maxsize:
+                    self._count += 1
+                    self.in_use += 1
+                    return None, False
+                if fresh and self._idle:
+                    # Make room for the fresh connection by closing an idle one.
+                    old = self._idle.pop(0)
+                    old.close()
+                    self._count -= 1
+                    continue
+                timeout = clock.connect_timeout()
+                if timeout is not None:
+                    now = time.monotonic()
+                    if wait_until is None:
+                        wait_until = now + timeout
+                    elif now >= wait_until:
+                        raise ConnectTimeout(
+                            f"Pool for {self.describe()} is full (maxsize={self.maxsize}) and "
+                            f"no connection was released within {timeout} seconds"
+                        )
+                    timeout = wait_until - now
+                self._cond.wait(timeout)
+
+    def acquire(self, clock: Deadline, fresh: bool = False) -> tuple[HTTPConnection, bool]:
+        """A connection for one request, and whether it was reused from the idle set."""
+        while True:
+            conn, reused = self._checkout(clock, fresh)
+            if conn is None:
+                break
+            if not conn.is_stale():
+                self.reused += 1  # a plain int add: statistics tolerate a lost update
+                return conn, True
+            conn.close()
+            with self._lock:
+                self._count -= 1
+                self.in_use -= 1
+                self.discarded += 1
+                self._cond.notify()
+        try:
+            conn = self.connect(clock)
+        except BaseException:
+            with self._lock:
+                self._count -= 1
+                self.in_use -= 1
+                self._cond.notify()
+            raise
+        self.opened += 1
+        return conn, False
+
+    def release(self, conn: HTTPConnection) -> None:
+        """Take back a connection whose response ended cleanly."""
+        with self._lock:
+            self.in_use -= 1
+            if not self.closed and len(self._idle) < self.maxsize:
+                self._idle.append(conn)
+                self._cond.notify()
+                return
+            self._count -= 1
+            self._cond.notify()
+        conn.close()
+
+    def forget(self, conn: HTTPConnection) -> None:
+        """A checked-out connection was closed (error, unreusable, or abandoned)."""
+        with self._lock:
+            self._count -= 1
+            self.in_use -= 1
+            self._cond.notify()
+
+    # -- connecting ---------------------------------------------------------------------------
+
+    def connect(self, clock: Deadline) -> HTTPConnection:
+        """Open a new connection: TCP (or Unix), proxy tunnel, TLS, as the key says."""
+        backend = self.backend
+        key = self.key
+        proxy = self.proxy
+        if key.socket_path is not None:
+            stream: NetworkStream = backend.connect_unix(key.socket_path, clock.connect_timeout())
+        elif proxy is not None:
+            try:
+                stream = backend.connect_tcp(
+                    proxy.host,
+                    proxy.port,
+                    clock.connect_timeout(),
+                    self.source_address,
+                    self.socket_options,
+                )
+            except NewConnectionError as exc:
+                raise ProxyError(
+                    f"Unable to connect to proxy {proxy.host}:{proxy.port}: {exc}"
+                ) from exc
+            try:
+                if proxy.scheme == "https":
+                    if key.scheme == "https":
+                        raise ProxyError(
+                            "HTTPS through an https:// proxy (TLS in TLS) is not supported"
+                        )
+                    stream = self._start_tls(stream, proxy.host, clock)
+                if key.scheme == "https":
+                    headers = dict(self.proxy_headers)
+                    if key.tunnel_auth:
+                        headers["Proxy-Authorization"] = key.tunnel_auth
+                    stream = open_tunnel(stream, key.host, key.port, headers, clock)
+            except BaseException:
+                stream.close()
+                raise
+        else:
+            stream = backend.connect_tcp(
+                key.host,
+                key.port,
+                clock.connect_timeout(),
+                self.source_address,
+                self.socket_options,
+            )
+        verified = False
+        if key.scheme == "https":
+            stream = self._start_tls(stream, key.host, clock)
+            verified = bool(key.verify)
+        return HTTPConnection(stream, self, verified)
+
+    def _start_tls(self, stream: NetworkStream, host: str, clock: Deadline) -> NetworkStream:
+        from .tls import context_for
+
+        try:
+            context = context_for(self.key.verify, self.key.cert)
+            return stream.start_tls(context, host, clock.connect_timeout())
+        except BaseException:
+            stream.close()
+            raise
+
+    # -- one request --------------------------------------------------------------------------
+
+    def send(
+        self,
+        request: Any,
+        clock: Deadline,
+        target: str | None = None,
+        extra_headers: Any = (),
+    ) -> tuple[HTTPConnection, ResponseStarted]:
+        """Send ``request`` on a pooled connection; return it with the response head.
+
+        Applies the one transparent retry of a reused connection that died before answering.
+        """
+        conn, reused = self.acquire(clock)
+        try:
+            return conn, conn.send(request, clock, target, extra_headers)
+        except ConnectionError as exc:
+            conn.discard()
+            if not (
+                reused
+                and not conn.received
+                and not isinstance(exc, (Timeout, ProxyError))
+                and (request.method in IDEMPOTENT_METHODS or not conn.body_sent)
+                and _replayable(request)
+            ):
+                raise
+            self.discarded += 1
+            self.retried += 1
+        except BaseException:
+            conn.discard()
+            raise
+        conn, _ = self.acquire(clock, fresh=True)
+        try:
+            return conn, conn.send(request, clock, target, extra_headers)
+        except BaseException:
+            conn.discard()
+            raise
+
+    # -- housekeeping -------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the idle connections; connections in use close when they are released."""
+        with self._lock:
+            self.closed = True
+            idle, self._idle = self._idle, []
+            self._count -= len(idle)
+            self._cond.notify_all()
+        for conn in idle:
+            conn.close()
+
+    def stats(self) -> PoolStats:
+        with self._lock:
+            return PoolStats(
+                self.opened, self.reused, self.discarded, self.retried, self.in_use, len(self._idle)
+            )
+
+    def describe(self) -> str:
+        """The origin this pool serves, as ``scheme://host:port``."""
+        if self.key.socket_path is not None:
+            return f"{self.scheme}://{self.host}"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{self.scheme}://{host}:{self.port}"
+
+    def __repr__(self) -> str:
+        return f"<ConnectionPool {self.describe()} idle={len(self._idle)} in_use={self.in_use}>"
+
+
+class PoolManager:
+    """Per-key :class:`ConnectionPool` objects, the ``num_pools`` most recently used kept.
+
+    A pool pushed out of the map closes its idle connections at once; its connections still in
+    use close when their responses end. Its counters move into the manager's history so that
+    totals never go backwards.
+    """
+
+    def __init__(
+        self,
+        num_pools: int = 10,
+        maxsize: int = 10,
+        block: bool = False,
+        backend: NetworkBackend | None = None,
+        proxy: ProxyURL | None = None,
+        proxy_headers: dict[str, str] | None = None,
+        **connection_pool_kw: Any,
+    ) -> None:
+        if backend is None:
+            from .backends.sync import TCPBackend
+
+            backend = TCPBackend()
+        self.num_pools = max(int(num_pools), 1)
+        self.maxsize = maxsize
+        self.block = block
+        self.backend = backend
+        self.proxy = proxy
+        self.proxy_headers = dict(proxy_headers or {})
+        self.connection_pool_kw = connection_pool_kw
+        self.pools: OrderedDict[PoolKey, ConnectionPool] = OrderedDict()
+        self._lock = threading.Lock()
+        self._history: dict[str, PoolStats] = {}
+        self._on_new: Callable[[ConnectionPool], None] | None = None
+
+    def connection_from_key(self, key: PoolKey) -> ConnectionPool:
+        """The pool for ``key``, created on first use; marks it most recently used."""
+        with self._lock:
+            pool = self.pools.get(key)
+            if pool is not None:
+                self.pools.move_to_end(key)
+                return pool
+            pool = ConnectionPool(
+                key,
+                self.backend,
+                self.maxsize,
+                self.block,
+                self.proxy,
+                self.proxy_headers,
+                self.connection_pool_kw.get("source_address"),
+                self.connection_pool_kw.get("socket_options"),
+            )
+            self.pools[key] = pool
+            dropped = None
+            if len(self.pools) > self.num_pools:
+                _, dropped = self.pools.popitem(last=False)
+                self._retire(dropped)
+        if dropped is not None:
+            dropped.close()
+        return pool
+
+    def connection_from_host(
+        self,
+        host: str,
+        port: int | None = None,
+        scheme: str = "http",
+        pool_kwargs: dict[str, Any] | None = None,
+    ) -> ConnectionPool:
+        """urllib3-style lookup: ``pool_kwargs`` as built by the adapter's
+        ``build_connection_pool_key_attributes``."""
+        scheme = (scheme or "http").lower()
+        if port is None:
+            port = 443 if scheme == "https" else 80
+        kw = pool_kwargs or {}
+        verify: Any = True
+        if kw.get("cert_reqs") == "CERT_NONE":
+            verify = False
+        elif kw.get("ca_certs") or kw.get("ca_cert_dir"):
+            verify = kw.get("ca_certs") or kw.get("ca_cert_dir")
+        cert: Any = kw.get("cert_file")
+        if cert and kw.get("key_file"):
+            cert = (cert, kw["key_file"])
+        if scheme != "https":
+            verify, cert = True, None
+        return self.connection_from_key(
+            PoolKey(scheme, host.lower(), int(port), verify, cert, kw.get("socket_path"))
+        )
+
+    def _retire(self, pool: ConnectionPool) -> None:
+        stats = pool.stats()
+        stats.in_use = stats.idle = 0
+        history = self._history.setdefault(pool.describe(), PoolStats())
+        history.add(stats)
+
+    def clear(self) -> None:
+        """Close every pool (idle connections now, connections in use when released)."""
+        with self._lock:
+            pools = list(self.pools.values())
+            for pool in pools:
+                self._retire(pool)
+            self.pools.clear()
+        for pool in pools:
+            pool.close()
+
+    def stats(self, into: PoolStats | None = None) -> PoolStats:
+        """Totals plus ``origins`` keyed ``"scheme://host:port"`` (pools of one origin summed)."""
+        total = into if into is not None else PoolStats()
+        with self._lock:
+            pools = list(self.pools.values())
+            history = {name: _copy(s) for name, s in self._history.items()}
+        for name, past in history.items():
+            total.origins.setdefault(name, PoolStats()).add(past)
+            total.add(past)
+        for pool in pools:
+            stats = pool.stats()
+            total.origins.setdefault(pool.describe(), PoolStats()).add(stats)
+            total.add(stats)
+        return total
+
+
+def _copy(stats: PoolStats) -> PoolStats:
+    copy = PoolStats()
+    copy.add(stats)
+    return copy

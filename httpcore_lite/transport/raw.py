@@ -1,0 +1,321 @@
+"""
+``Response.raw``: the response body as a file-like object that pulls from the connection lazily.
+
+Nothing is read until asked for, so a streamed 10 GiB download holds one 64 KiB piece at a time.
+Content decoding (gzip, deflate, br, zstd) runs through :mod:`httpcore_lite.protocol.decoders`
+piece by piece for the same reason. The connection goes back to its pool the moment the body
+ends, or when the response is closed: a small unread rest is drained so the connection can be
+reused, anything larger (or slower) closes it instead, since reading it could take forever.
+
+The attribute names are urllib3's ``HTTPResponse`` ones (``status``, ``reason``, ``version``,
+``headers``, ``read(amt, decode_content)``, ``stream()``, ``release_conn()``, ``tell()``,
+``data``), because code written for requests reaches into ``r.raw``.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from ..exceptions import RequestException
+from ..protocol import ResponseComplete, ResponseStarted
+from ..protocol.decoders import Decoder, make_decoder
+from ..structures import CaseInsensitiveDict
+from .connection import HTTPConnection
+from .timeout import Deadline
+
+__all__ = ["RawResponse", "DRAIN_LIMIT", "DRAIN_TIME"]
+
+#: At most this many unread body bytes are drained on close to keep a connection.
+DRAIN_LIMIT = 65536
+#: ... and for at most this many seconds.
+DRAIN_TIME = 0.1
+
+
+class RawResponse(io.IOBase):
+    """A response body read from its connection on demand."""
+
+    def __init__(
+        self,
+        connection: HTTPConnection | None,
+        started: ResponseStarted,
+        clock: Deadline | None = None,
+        decode_content: bool = True,
+        request_method: str | None = None,
+    ) -> None:
+        self._connection = connection
+        self.started = started
+        self.status = started.status_code
+        self.reason = started.reason
+        self.version = 10 if started.http_version == "1.0" else 11
+        self.version_string = "HTTP/" + started.http_version
+        #: Every header field in wire order, duplicates kept (``Set-Cookie`` needs them).
+        self.header_list = started.headers
+        self._headers: CaseInsensitiveDict | None = None
+        self.decode_content = decode_content
+        self.request_method = request_method
+        self._clock = clock
+        self._decoder: Decoder | None = None
+        self._decoder_ready = False
+        self._pieces: Iterator[bytes] | None = None
+        self._buffer = bytearray()
+        self._flushed = False
+        self._ended = connection is None  # the body has been received completely
+        self._raw_read = 0
+        self._body: bytes | None = None
+        self._closed_flag = False
+
+    # -- urllib3-style attributes -------------------------------------------------------------
+
+    @property
+    def headers(self) -> CaseInsensitiveDict:
+        """The header fields; repeated ones joined with ``", "`` (as ``Response.headers``)."""
+        headers = self._headers
+        if headers is None:
+            headers = CaseInsensitiveDict()
+            store = headers._store
+            for name, value in self.header_list:
+                key = name.lower()
+                previous = store.get(key)
+                if previous is None:
+                    store[key] = (name, value)
+                else:
+                    store[key] = (previous[0], previous[1] + ", " + value)
+            self._headers = headers
+        return headers
+
+    def getheaders(self) -> CaseInsensitiveDict:
+        return self.headers
+
+    def getheader(self, name: str, default: Any = None) -> Any:
+        return self.headers.get(name, default)
+
+    @property
+    def connection(self) -> HTTPConnection | None:
+        """The connection still attached (None once released)."""
+        return self._connection
+
+    @property
+    def data(self) -> bytes:
+        """The whole (decoded) body, read and kept on first access."""
+        if self._body is None:
+            self._body = self.read()
+        return self._body
+
+    def tell(self) -> int:
+        """Body bytes taken off the wire so far (before decoding), like urllib3's ``tell()``."""
+        return self._raw_read
+
+    def readable(self) -> bool:
+        return True
+
+    def isclosed(self) -> bool:
+        return self.closed
+
+    @property
+    def closed(self) -> bool:
+        return self._closed_flag or (self._ended and self._pieces is None and not self._buffer)
+
+    def fileno(self) -> int:
+        sock = None
+        if self._connection is not None:
+            sock = self._connection.stream.get_extra_info("socket")
+        if sock is None:
+            raise OSError("The response has no file descriptor")
+        return int(sock.fileno())
+
+    def flush(self) -> None:
+        return None
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def _pull(self) -> bytes | None:
+        """The next undecoded body piece from the connection, or None at the end of the body."""
+        connection = self._connection
+        if connection is None:
+            return None
+        clock = self._clock
+        try:
+            while True:
+                event = connection.next_event(None if clock is None else clock.read_timeout())
+                if type(event) is ResponseComplete:
+                    self._connection = None
+                    self._ended = True
+                    connection.response_done()
+                    return None
+                data: bytes = event.data  # type: ignore[union-attr]
+                if data:
+                    self._raw_read += len(data)
+                    return data
+        except BaseException:
+            self._connection = None
+            self._ended = True
+            self._closed_flag = True
+            connection.discard()
+            raise
+
+    def _next_piece(self, decode: bool) -> bytes | None:
+        """The next piece of body (decoded when ``decode``), or None when there is no more."""
+        while True:
+            pieces = self._pieces
+            if pieces is not None:
+                for piece in pieces:
+                    if piece:
+                        return piece
+                self._pieces = None
+            if decode and not self._decoder_ready:
+                self._decoder_ready = True
+                self._decoder = make_decoder(self.headers.get("content-encoding"))
+            decoder = self._decoder if decode else None
+            data = self._pull()
+            if data is None:
+                if decoder is not None and not self._flushed:
+                    self._flushed = True
+                    self._pieces = self._guard(decoder.flush())
+                    continue
+                return None
+            if decoder is None:
+                return data
+            self._pieces = self._guard(decoder.decode(data))
+
+    def _guard(self, pieces: Iterator[bytes]) -> Iterator[bytes]:
+        """Decoder output, closing the connection when the decoder fails."""
+        try:
+            yield from pieces
+        except RequestException:
+            self._fail()
+            raise
+
+    def _fail(self) -> None:
+        connection = self._connection
+        self._connection = None
+        self._ended = True
+        self._closed_flag = True
+        if connection is not None:
+            connection.discard()
+
+    def read(self, amt: int | None = None, decode_content: bool | None = None) -> bytes:
+        """Read up to ``amt`` bytes (all when None); exactly ``amt`` unless the body ends first.
+
+        ``decode_content`` overrides the :attr:`decode_content` flag for this call.
+        """
+        decode = self.decode_content if decode_content is None else decode_content
+        buffer = self._buffer
+        if amt is None or amt < 0:
+            parts = [bytes(buffer)] if buffer else []
+            buffer.clear()
+            while True:
+                piece = self._next_piece(decode)
+                if piece is None:
+                    break
+                parts.append(piece)
+            return parts[0] if len(parts) == 1 else b"".join(parts)
+        if amt == 0:
+            return b""
+        if not buffer:
+            piece = self._next_piece(decode)
+            if piece is None:
+                return b""
+            if len(piece) == amt:
+                return piece
+            buffer += piece
+        while len(buffer) < amt:
+            piece = self._next_piece(decode)
+            if piece is None:
+                break
+            buffer += piece
+        out = bytes(buffer[:amt])
+        del buffer[:amt]
+        return out
+
+    def read1(self, amt: int = -1) -> bytes:
+        """One piece as it arrived (at most ``amt`` bytes when given)."""
+        if self._buffer:
+            return self.read(len(self._buffer) if amt < 0 else min(amt, len(self._buffer)))
+        piece = self._next_piece(self.decode_content)
+        if piece is None:
+            return b""
+        if 0 <= amt < len(piece):
+            self._buffer += piece[amt:]
+            piece = piece[:amt]
+        return piece
+
+    def readinto(self, b: Any) -> int:
+        view = memoryview(b).cast("B")
+        data = self.read(len(view))
+        view[: len(data)] = data
+        return len(data)
+
+    def stream(
+        self, amt: int | None = 65536, decode_content: bool | None = None
+    ) -> Iterator[bytes]:
+        """Yield the body in pieces of ``amt`` bytes (the last may be shorter)."""
+        while True:
+            data = self.read(amt, decode_content)
+            if not data:
+                return
+            yield data
+
+    def __iter__(self) -> Iterator[bytes]:
+        buffer = b""
+        for chunk in self.stream(decode_content=True):
+            if b"\n" in chunk:
+                lines = (buffer + chunk).split(b"\n")
+                buffer = lines.pop()
+                for line in lines:
+                    yield line + b"\n"
+            else:
+                buffer += chunk
+        if buffer:
+            yield buffer
+
+    # -- ending -------------------------------------------------------------------------------
+
+    def release_conn(self) -> None:
+        """Give the connection back now: drained if the rest is small and quick, else closed."""
+        connection = self._connection
+        if connection is None:
+            return
+        self._connection = None
+        deadline = time.monotonic() + DRAIN_TIME
+        drained = 0
+        try:
+            while drained <= DRAIN_LIMIT:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                event = connection.next_event(left)
+                if type(event) is ResponseComplete:
+                    self._ended = True
+                    connection.response_done()
+                    return
+                drained += len(event.data)  # type: ignore[union-attr]
+        except Exception:
+            pass
+        self._ended = True
+        connection.discard()
+
+    def close(self) -> None:
+        """Stop reading: the connection is released (see :meth:`release_conn`)."""
+        if self._connection is not None:
+            self.release_conn()
+        self._closed_flag = True
+        self._pieces = None
+        self._buffer.clear()
+
+    def drain_conn(self) -> None:
+        self.release_conn()
+
+    def __del__(self) -> None:
+        connection = self.__dict__.get("_connection")
+        if connection is not None:
+            self._connection = None
+            try:
+                connection.discard()
+            except Exception:
+                pass
+
+    def __repr__(self) -> str:
+        return f"<RawResponse [{self.status}]>"
