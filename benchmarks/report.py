@@ -1,0 +1,277 @@
+"""Summaries, the terminal table, the JSON file, the plot and the targets.
+
+Every figure is a median over rounds with its min–max. Ratios are taken *within a round*
+(client rate / h11 floor rate of the same round) and then summarized: this machine's absolute
+speed drifts ~20% between runs while same-round ratios hold within a few percent.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+from typing import Any
+
+# (label, scenario, client, reference client or None for an absolute figure, target, higher-is-better)
+TARGETS: list[tuple[str, str, str, str | None, float, bool]] = [
+    ("keep-alive: httpcore_lite / h11 floor", "keepalive", "httpcore_lite", "h11", 0.7, True),
+    ("keep-alive: httpcore_lite / requests", "keepalive", "httpcore_lite", "requests", 5.0, True),
+    ("keep-alive: httpcore_lite / urllib3", "keepalive", "httpcore_lite", "urllib3", 1.5, True),
+    (
+        "fresh connections: httpcore_lite / requests",
+        "fresh",
+        "httpcore_lite",
+        "requests",
+        4.0,
+        True,
+    ),
+    ("stream: httpcore_lite / raw socket", "stream", "httpcore_lite", "raw", 0.85, True),
+    ("stream: httpcore_lite peak RSS growth (MiB)", "stream", "httpcore_lite", None, 8.0, False),
+]
+
+
+def _med(values: list[float]) -> dict[str, float] | None:
+    vals = [v for v in values if v is not None]
+    if not vals:
+        return None
+    return {"median": statistics.median(vals), "min": min(vals), "max": max(vals)}
+
+
+def round_ratios(runs: dict[str, list[dict[str, Any]]], client: str, ref: str) -> list[float]:
+    """client rate / ref rate for every round where both produced a clean result."""
+    by_round = {r["round"]: r for r in runs.get(ref, []) if r.get("rate") and not _failed(r)}
+    out = []
+    for r in runs.get(client, []):
+        other = by_round.get(r["round"])
+        if other is not None and r.get("rate") and not _failed(r):
+            out.append(r["rate"] / other["rate"])
+    return out
+
+
+def _failed(run: dict[str, Any]) -> bool:
+    return run.get("requests", 0) == 0
+
+
+def summarize(scenario: dict[str, Any], runs: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    summary: dict[str, Any] = {}
+    for client, rs in runs.items():
+        s: dict[str, Any] = {
+            "rate": _med([r.get("rate") for r in rs if not _failed(r)]),
+            "ratio_h11": _med(round_ratios(runs, client, "h11")),
+            "cpu_us_per_request": _med([r.get("cpu_us_per_request") for r in rs]),
+            "p50_us": _med([r.get("p50_us") for r in rs]),
+            "p99_us": _med([r.get("p99_us") for r in rs]),
+            "requests": sum(r.get("requests", 0) for r in rs),
+            "errors": sum(r.get("errors", 0) for r in rs),
+            "last_error": next((r["last_error"] for r in rs if r.get("last_error")), None),
+            "server_connections": _med([r.get("server_connections") for r in rs]),
+            "counts_match": all(
+                r["requests"] == r["server_requests"] for r in rs if "server_requests" in r
+            ),
+        }
+        if scenario["kind"] == "stream":
+            s["ratio_raw"] = _med(round_ratios(runs, client, "raw"))
+            s["rss_growth_mib"] = _med([r.get("rss_growth_mib") for r in rs])
+            s["cpu_seconds"] = _med([r.get("cpu_seconds") for r in rs])
+        pools = [r["pool"] for r in rs if r.get("pool")]
+        if pools:
+            pool = {
+                k: sum(p[k] for p in pools) for k in ("opened", "reused", "discarded", "retried")
+            }
+            total = pool["opened"] + pool["reused"]
+            pool["reuse_ratio"] = round(pool["reused"] / total, 4) if total else None
+            s["pool"] = pool
+        summary[client] = s
+    return summary
+
+
+def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
+    out = []
+    for label, key, client, ref, goal, higher in TARGETS:
+        sc = results["scenarios"].get(key)
+        value = None
+        if sc is not None and client in sc["runs"]:
+            if ref is None:
+                growth = [r.get("rss_growth_mib") for r in sc["runs"][client]]
+                growth = [g for g in growth if g is not None]
+                value = max(growth) if growth else None
+            elif ref in sc["runs"]:
+                ratios = round_ratios(sc["runs"], client, ref)
+                value = statistics.median(ratios) if ratios else None
+        met = None if value is None else (value >= goal if higher else value <= goal)
+        out.append(
+            {
+                "target": label,
+                "goal": ("≥ " if higher else "≤ ") + f"{goal:g}",
+                "value": value,
+                "met": met,
+            }
+        )
+    return out
+
+
+# --- rendering ---------------------------------------------------------------------------
+
+LABELS = {
+    "h11": "h11 floor",
+    "raw": "raw socket",
+    "httpcore_lite": "httpcore_lite",
+    "urllib3": "urllib3",
+    "httpx": "httpx",
+    "requests": "requests",
+}
+
+
+def _fmt_range(m: dict[str, float] | None, fmt: str) -> str:
+    if m is None:
+        return "-"
+    return f"{m['median']:{fmt}} ({m['min']:{fmt}}–{m['max']:{fmt}})"
+
+
+def _fmt(m: dict[str, float] | None, fmt: str) -> str:
+    return "-" if m is None else f"{m['median']:{fmt}}"
+
+
+def render(results: dict[str, Any]) -> str:
+    meta = results["meta"]
+    lines = [
+        f"httpcore_lite benchmark — {meta['date']} — {meta['command']}",
+        f"Python {meta['python']} on {meta['machine']}; server: {meta['server']}",
+        f"Pinning: {meta['pinning']}",
+        f"{meta['rounds']} rounds, clients interleaved (order rotated every round); "
+        "figures are medians (min–max); × h11 = rate / h11 floor rate of the same round.",
+    ]
+    if results["skipped_clients"]:
+        skipped = ", ".join(f"{k} ({v})" for k, v in results["skipped_clients"].items())
+        lines.append(f"Skipped clients: {skipped}")
+    for key, sc in results["scenarios"].items():
+        info = sc["scenario"]
+        lines.append("")
+        if sc.get("skipped"):
+            lines.append(f"== {info['title']}: skipped ({sc['skipped']})")
+            continue
+        summ = sc["summary"]
+        if info["kind"] == "stream":
+            lines.append(f"== {info['title']} [{key}]")
+            head = f"{'client':<14} {'MB/s (min–max)':>22} {'× h11':>6} {'× raw':>6} {'CPU s':>6} {'RSS growth MiB':>15} {'err':>4}"
+            lines.append(head)
+            for client in _order(summ):
+                s = summ[client]
+                lines.append(
+                    f"{LABELS.get(client, client):<14} {_fmt_range(s['rate'], '.0f'):>22} "
+                    f"{_fmt(s['ratio_h11'], '.2f'):>6} {_fmt(s.get('ratio_raw'), '.2f'):>6} "
+                    f"{_fmt(s.get('cpu_seconds'), '.2f'):>6} {_fmt(s.get('rss_growth_mib'), '.1f'):>15} "
+                    f"{s['errors']:>4}"
+                )
+        else:
+            per = info["n"]
+            lines.append(f"== {info['title']} [{key}, up to {per} requests/run]")
+            head = (
+                f"{'client':<14} {'req/s (min–max)':>24} {'× h11 (min–max)':>20} "
+                f"{'CPU µs/req':>10} {'p50 µs':>8} {'p99 µs':>8} {'conns':>6} {'err':>4}"
+            )
+            lines.append(head)
+            for client in _order(summ):
+                s = summ[client]
+                lines.append(
+                    f"{LABELS.get(client, client):<14} {_fmt_range(s['rate'], ',.0f'):>24} "
+                    f"{_fmt_range(s['ratio_h11'], '.2f'):>20} {_fmt(s['cpu_us_per_request'], '.0f'):>10} "
+                    f"{_fmt(s['p50_us'], '.0f'):>8} {_fmt(s['p99_us'], '.0f'):>8} "
+                    f"{_fmt(s['server_connections'], '.0f'):>6} {s['errors']:>4}"
+                )
+        for client in _order(summ):
+            pool = summ[client].get("pool")
+            if pool:
+                ratio = "-" if pool["reuse_ratio"] is None else f"{pool['reuse_ratio'] * 100:.1f}%"
+                lines.append(
+                    f"  {client} pool (all rounds): opened {pool['opened']}, reused {pool['reused']} "
+                    f"({ratio}), stale discarded {pool['discarded']}, retried {pool['retried']}"
+                )
+        for client in _order(summ):
+            s = summ[client]
+            if s["errors"]:
+                lines.append(f"  {client}: {s['errors']} errors, e.g. {s['last_error']}")
+            if not s["counts_match"]:
+                lines.append(f"  {client}: request count differs from the server's count!")
+    lines.append("")
+    lines.append("Targets (medians of same-round ratios):")
+    for t in results["targets"]:
+        value = "n/a" if t["value"] is None else f"{t['value']:.2f}"
+        verdict = {True: "met", False: "MISSED", None: "not measured"}[t["met"]]
+        lines.append(f"  {t['target']:<48} {t['goal']:>6}  {value:>7}  {verdict}")
+    return "\n".join(lines)
+
+
+def _order(summary: dict[str, Any]) -> list[str]:
+    known = [c for c in LABELS if c in summary]
+    return known + [c for c in summary if c not in LABELS]
+
+
+def write_json(results: dict[str, Any], path: str) -> None:
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path, "w") as f:
+        json.dump(results, f, indent=1, sort_keys=False)
+        f.write("\n")
+
+
+def plot(results: dict[str, Any], path: str) -> str | None:
+    """A grouped bar chart of × h11 per scenario; returns a note when it cannot be drawn."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return "matplotlib not installed: plot skipped"
+    keys = [k for k, sc in results["scenarios"].items() if sc.get("summary")]
+    if not keys:
+        return "nothing to plot"
+    clients = [c for c in LABELS if any(c in results["scenarios"][k]["summary"] for k in keys)]
+    fig, ax = plt.subplots(figsize=(max(8, 1.3 * len(keys)), 4.8))
+    width = 0.8 / max(1, len(clients))
+    for i, client in enumerate(clients):
+        xs, ys, lo, hi = [], [], [], []
+        for j, key in enumerate(keys):
+            r = results["scenarios"][key]["summary"].get(client, {}).get("ratio_h11")
+            if r is None:
+                continue
+            xs.append(j + (i - (len(clients) - 1) / 2) * width)
+            ys.append(r["median"])
+            lo.append(r["median"] - r["min"])
+            hi.append(r["max"] - r["median"])
+        ax.bar(xs, ys, width, yerr=[lo, hi], capsize=2, label=LABELS[client])
+    ax.axhline(1.0, color="black", linewidth=0.8)
+    ax.set_xticks(range(len(keys)))
+    ax.set_xticklabels(keys, rotation=20, ha="right")
+    ax.set_ylabel("throughput / h11 floor (same round)")
+    ax.set_title(f"httpcore_lite benchmark, {results['meta']['date']}")
+    ax.legend(fontsize="small", ncol=3)
+    fig.tight_layout()
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return None
+
+
+class Progress:
+    """One line on stderr, rewritten in place on a terminal, plain lines otherwise."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.width = 0
+
+    def show(self, text: str, major: bool = True) -> None:
+        """Rewrite the line on a terminal; elsewhere print only ``major`` steps (one per round)."""
+        if self.tty:
+            pad = max(0, self.width - len(text))
+            sys.stderr.write("\r" + text + " " * pad)
+            self.width = len(text)
+        elif major:
+            sys.stderr.write(text + "\n")
+        sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.tty and self.width:
+            sys.stderr.write("\r" + " " * self.width + "\r")
+            sys.stderr.flush()
