@@ -1,0 +1,347 @@
+"""Network backends on real sockets (127.0.0.1 and Unix sockets) and in memory."""
+
+from __future__ import annotations
+
+import os
+import socket
+import ssl
+import threading
+import time
+
+import pytest
+
+from httpcore_lite.exceptions import (
+    ConnectionError,
+    ConnectTimeout,
+    NewConnectionError,
+    ReadTimeout,
+    SSLError,
+)
+from httpcore_lite.transport.backends import (
+    MemoryBackend,
+    MemoryStream,
+    NetworkStream,
+    TCPBackend,
+    UnixBackend,
+)
+from httpcore_lite.transport.backends.memory import request_length
+
+
+def _free_port() -> int:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def test_tcp_roundtrip_and_eof(raw_server):
+    def echo(sock):
+        data = sock.recv(100)
+        sock.sendall(b"echo:" + data)
+
+    srv = raw_server(echo)
+    stream = TCPBackend().connect_tcp("127.0.0.1", srv.port, 2)
+    try:
+        assert stream.get_extra_info("peername")[1] == srv.port
+        assert stream.get_extra_info("is_tls") is False
+        assert not stream.is_readable()
+        stream.write(b"ping", 1)
+        assert stream.read(65536, 2) == b"echo:ping"
+        assert stream.read(65536, 2) == b""  # server closed
+        assert stream.is_readable()  # idle and closed by the peer: must be discarded
+    finally:
+        stream.close()
+    stream.close()  # twice is harmless
+
+
+def test_tcp_nodelay_and_socket_options(raw_server):
+    srv = raw_server(lambda sock: sock.recv(1))
+    options = [(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)]
+    stream = TCPBackend().connect_tcp("127.0.0.1", srv.port, 2, socket_options=options)
+    try:
+        sock = stream.get_extra_info("socket")
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+        assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE)
+    finally:
+        stream.close()
+
+
+def test_tcp_source_address(raw_server):
+    srv = raw_server(lambda sock: sock.recv(1))
+    port = _free_port()
+    stream = TCPBackend().connect_tcp("127.0.0.1", srv.port, 2, source_address=("127.0.0.1", port))
+    try:
+        assert stream.get_extra_info("sockname") == ("127.0.0.1", port)
+    finally:
+        stream.close()
+
+
+def test_tcp_localhost_tries_addresses(raw_server):
+    # "localhost" may resolve to ::1 first; the IPv4 listener must still be reached.
+    srv = raw_server(lambda sock: sock.sendall(b"x"))
+    stream = TCPBackend().connect_tcp("localhost", srv.port, 2)
+    try:
+        assert stream.read(10, 2) == b"x"
+    finally:
+        stream.close()
+
+
+def test_refused_is_new_connection_error():
+    with pytest.raises(NewConnectionError) as info:
+        TCPBackend().connect_tcp("127.0.0.1", _free_port(), 2)
+    assert isinstance(info.value.__cause__, OSError)
+    assert isinstance(info.value, ConnectionError)
+
+
+def test_dns_failure_is_new_connection_error():
+    with pytest.raises(NewConnectionError) as info:
+        TCPBackend().connect_tcp("does-not-exist.invalid", 80, 2)
+    assert isinstance(info.value.__cause__, socket.gaierror)
+
+
+def test_read_timeout(raw_server):
+    srv = raw_server(lambda sock: time.sleep(2))
+    stream = TCPBackend().connect_tcp("127.0.0.1", srv.port, 2)
+    try:
+        start = time.monotonic()
+        with pytest.raises(ReadTimeout) as info:
+            stream.read(100, 0.2)
+        assert time.monotonic() - start < 0.2 * 1.5 + 0.2
+        assert isinstance(info.value.__cause__, TimeoutError)
+    finally:
+        stream.close()
+
+
+def test_reset_is_connection_error(raw_server):
+    def reset(sock):
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        sock.recv(10)
+
+    srv = raw_server(reset)
+    stream = TCPBackend().connect_tcp("127.0.0.1", srv.port, 2)
+    try:
+        stream.write(b"x", 1)
+        time.sleep(0.2)
+        with pytest.raises(ConnectionError) as info:
+            stream.read(100, 2)
+        assert isinstance(info.value.__cause__, OSError)
+    finally:
+        stream.close()
+
+
+def test_garbage_makes_idle_stream_readable(raw_server):
+    srv = raw_server(lambda sock: (sock.sendall(b"junk"), time.sleep(1)))
+    stream = TCPBackend().connect_tcp("127.0.0.1", srv.port, 2)
+    try:
+        deadline = time.monotonic() + 2
+        while not stream.is_readable() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert stream.is_readable()
+    finally:
+        stream.close()
+
+
+# --- TLS ----------------------------------------------------------------------------------------
+
+
+def _tls_server(raw_server, ca, hostnames=("localhost", "127.0.0.1")):
+    cert = ca.issue_cert(*hostnames)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    cert.configure_cert(context)
+
+    def handler(sock):
+        try:
+            tls = context.wrap_socket(sock, server_side=True)
+        except (ssl.SSLError, OSError):
+            return
+        data = tls.recv(100)
+        tls.sendall(b"tls:" + data)
+        tls.close()
+
+    return raw_server(handler)
+
+
+def _client_context(ca):
+    context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH)
+    ca.configure_trust(context)
+    return context
+
+
+def test_start_tls_verified(raw_server, ca):
+    srv = _tls_server(raw_server, ca)
+    stream = TCPBackend().connect_tcp("127.0.0.1", srv.port, 2)
+    tls = stream.start_tls(_client_context(ca), "localhost", 2)
+    try:
+        assert tls.get_extra_info("is_tls") is True
+        assert tls.get_extra_info("server_hostname") == "localhost"
+        tls.write(b"hi", 2)
+        assert tls.read(100, 2) == b"tls:hi"
+    finally:
+        tls.close()
+
+
+def test_start_tls_hostname_mismatch_is_ssl_error(raw_server, ca):
+    srv = _tls_server(raw_server, ca, hostnames=("other.example",))
+    stream = TCPBackend().connect_tcp("127.0.0.1", srv.port, 2)
+    with pytest.raises(SSLError) as info:
+        stream.start_tls(_client_context(ca), "localhost", 2)
+    assert isinstance(info.value.__cause__, ssl.SSLError)
+
+
+def test_start_tls_untrusted_is_ssl_error(raw_server, ca):
+    srv = _tls_server(raw_server, ca)
+    stream = TCPBackend().connect_tcp("127.0.0.1", srv.port, 2)
+    context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=None)
+    context.load_verify_locations(cadata=_unrelated_ca_pem())
+    with pytest.raises(SSLError):
+        stream.start_tls(context, "localhost", 2)
+
+
+def _unrelated_ca_pem() -> str:
+    import trustme
+
+    return trustme.CA().cert_pem.bytes().decode()
+
+
+def test_silent_tls_server_is_connect_timeout(raw_server):
+    srv = raw_server(lambda sock: time.sleep(2))
+    stream = TCPBackend().connect_tcp("127.0.0.1", srv.port, 2)
+    start = time.monotonic()
+    with pytest.raises(ConnectTimeout):
+        stream.start_tls(ssl.create_default_context(), "localhost", 0.3)
+    assert time.monotonic() - start < 0.3 * 1.5 + 0.2
+
+
+# --- Unix sockets -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def unix_server(tmp_path):
+    path = str(tmp_path / "s.sock")
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(path)
+    listener.listen(8)
+    stop = threading.Event()
+
+    def serve():
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            with conn:
+                data = conn.recv(100)
+                conn.sendall(b"unix:" + data)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield path
+    stop.set()
+    listener.close()
+
+
+def test_unix_backend(unix_server):
+    for stream in (
+        UnixBackend(unix_server).connect_tcp("localhost", 80, 2),
+        TCPBackend().connect_unix(unix_server, 2),
+    ):
+        try:
+            stream.write(b"a", 2)
+            assert stream.read(100, 2) == b"unix:a"
+        finally:
+            stream.close()
+
+
+def test_unix_missing_socket(tmp_path):
+    with pytest.raises(NewConnectionError):
+        UnixBackend(str(tmp_path / "nope.sock")).connect_tcp("localhost", 80, 1)
+
+
+# --- memory -------------------------------------------------------------------------------------
+
+RESPONSE = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+
+
+def test_memory_canned_and_requests_recorded():
+    backend = MemoryBackend(RESPONSE)
+    stream = backend.connect_tcp("example.org", 80)
+    assert isinstance(stream, NetworkStream)
+    stream.write(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", None)
+    assert stream.read(65536, None) == RESPONSE
+    assert not stream.is_readable()
+    assert backend.requests == [b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"]
+    assert backend.connections == 1
+
+
+def test_memory_sequence_then_eof():
+    backend = MemoryBackend([RESPONSE])
+    stream = backend.connect_tcp("x", 80)
+    stream.write(b"GET / HTTP/1.1\r\n\r\n", None)
+    assert stream.read(65536, None) == RESPONSE
+    stream.write(b"GET / HTTP/1.1\r\n\r\n", None)
+    assert stream.read(65536, None) == b""
+    assert stream.is_readable()
+
+
+def test_memory_callable_sees_whole_request_with_body():
+    seen = []
+
+    def app(request: bytes) -> bytes:
+        seen.append(request)
+        return RESPONSE
+
+    stream = MemoryBackend(app).connect_tcp("x", 80)
+    stream.write(b"POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\nab", None)
+    assert stream.read(100, None) == b""  # incomplete: nothing answered yet
+    stream.write(b"cde", None)
+    assert stream.read(100, None) == RESPONSE
+    assert seen == [b"POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\nabcde"]
+
+
+def test_request_length_chunked():
+    body = b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
+    assert request_length(body) == len(body)
+    assert request_length(body[:-2]) == 0
+    assert request_length(body + b"GET") == len(body)
+
+
+def test_memory_handler_pair_and_timeout():
+    def handler(stream):
+        data = stream.read(100, 2)
+        stream.write(b"got:" + data, None)
+        time.sleep(0.5)
+
+    stream = MemoryBackend(handler=handler).connect_tcp("x", 80)
+    stream.write(b"hello", None)
+    assert stream.read(100, 2) == b"got:hello"
+    with pytest.raises(ReadTimeout):
+        stream.read(100, 0.1)
+    assert stream.read(100, 2) == b""  # handler returned: stream closed
+    stream.close()
+    with pytest.raises(ConnectionError):
+        stream.write(b"x", None)
+
+
+def test_memory_pair_broken_pipe():
+    a, b = MemoryStream.pair()
+    b.close()
+    assert a.is_readable()
+    with pytest.raises(ConnectionError):
+        a.write(b"x", None)
+
+
+def test_memory_backend_needs_one_source():
+    with pytest.raises(TypeError):
+        MemoryBackend()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="posix only")
+def test_streams_do_not_leak_fds(raw_server):
+    srv = raw_server(lambda sock: sock.recv(1))
+    before = len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else 0
+    backend = TCPBackend()
+    for _ in range(50):
+        backend.connect_tcp("127.0.0.1", srv.port, 2).close()
+    after = len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else 0
+    assert after - before < 5
