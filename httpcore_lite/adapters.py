@@ -1,0 +1,574 @@
+"""
+Transport adapters: how a :class:`~httpcore_lite.models.PreparedRequest` becomes a
+:class:`~httpcore_lite.models.Response`.
+
+:class:`HTTPAdapter` is requests' adapter on the project's own stack: pools of
+:mod:`httpcore_lite.transport`, the sans-IO core, and :class:`Retry` / :class:`Timeout` with
+urllib3's arguments. Two additions: ``backend=`` picks the network backend (TCP+TLS by default,
+a Unix socket, or the in-memory backend), and :meth:`HTTPAdapter.stats` reports what the pools
+did (connections opened, reused, discarded, retried, in use, idle).
+
+The path from :meth:`HTTPAdapter.send` to the socket for a kept-alive request is deliberately
+short: the pool key comes from a per-adapter cache of parsed origins, SSL contexts are built
+once per setting, the environment is never read here, and the body of a non-streamed response
+is read in one loop without going through ``iter_content``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import warnings
+from typing import Any
+from urllib.parse import unquote
+
+from .exceptions import (
+    InsecureRequestWarning,
+    InvalidHeader,
+    InvalidProxyURL,
+    InvalidSchema,
+    InvalidURL,
+    RequestException,
+    RetryError,
+)
+from .transport.backends import NetworkBackend
+from .transport.pool import PoolKey, PoolManager, PoolStats
+from .transport.proxy import basic_proxy_auth, parse_proxy_url
+from .transport.raw import RawResponse
+from .transport.retry import Retry
+from .transport.timeout import Timeout
+
+__all__ = [
+    "BaseAdapter",
+    "HTTPAdapter",
+    "PoolStats",
+    "Retry",
+    "Timeout",
+    "DEFAULT_POOLBLOCK",
+    "DEFAULT_POOLSIZE",
+    "DEFAULT_RETRIES",
+    "DEFAULT_POOL_TIMEOUT",
+]
+
+DEFAULT_POOLBLOCK = False
+DEFAULT_POOLSIZE = 10
+DEFAULT_RETRIES = 0
+DEFAULT_POOL_TIMEOUT = None
+
+_DEFAULT_PORTS = {"http": 80, "https": 443, "http+unix": 0}
+_ORIGIN = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*)://([^/?#]*)")
+_ORIGIN_CACHE_SIZE = 256
+
+
+def _parse_origin(url: str) -> tuple[str, str, int, str | None]:
+    """``(scheme, host, port, socket_path)`` of a URL; ``socket_path`` for ``http+unix://``."""
+    match = _ORIGIN.match(url)
+    if match is None:
+        raise InvalidURL(f"Invalid URL {url!r}: No scheme supplied or no host")
+    scheme = match.group(1).lower()
+    netloc = match.group(2).rpartition("@")[2]
+    if scheme not in _DEFAULT_PORTS:
+        raise InvalidSchema(f"No connection adapters were found for {url!r}")
+    if scheme == "http+unix":
+        if not netloc:
+            raise InvalidURL(f"Invalid URL {url!r}: no socket path")
+        return scheme, netloc, 0, unquote(netloc)
+    if netloc.startswith("["):
+        end = netloc.find("]")
+        if end < 0:
+            raise InvalidURL(f"Invalid URL {url!r}: bad IPv6 address")
+        host, rest = netloc[1:end], netloc[end + 1 :]
+        port_text = rest[1:] if rest.startswith(":") else ""
+    else:
+        host, _, port_text = netloc.partition(":")
+    if not host:
+        raise InvalidURL(f"Invalid URL {url!r}: No host supplied")
+    if port_text:
+        if not port_text.isdigit() or int(port_text) > 65535:
+            raise InvalidURL(f"Invalid URL {url!r}: invalid port {port_text!r}")
+        port = int(port_text)
+    else:
+        port = _DEFAULT_PORTS[scheme]
+    return scheme, host.lower(), port, None
+
+
+def _freeze(value: Any) -> Any:
+    """A hashable form of ``verify``/``cert`` values for pool keys."""
+    if isinstance(value, list):
+        return tuple(value)
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    return value
+
+
+class BaseAdapter:
+    """The Base Transport Adapter"""
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    def send(
+        self,
+        request: Any,
+        stream: bool = False,
+        timeout: Any = None,
+        verify: bool | str = True,
+        cert: Any = None,
+        proxies: Any = None,
+    ) -> Any:
+        """Sends PreparedRequest object. Returns Response object."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Cleans up adapter specific items."""
+        raise NotImplementedError
+
+
+class HTTPAdapter(BaseAdapter):
+    """The built-in HTTP adapter: connection pools, proxies, TLS, retries and timeouts.
+
+    :param pool_connections: how many per-origin pools to keep (least recently used dropped).
+    :param pool_maxsize: idle connections kept per pool (and, with ``pool_block``, the most
+        connections that may exist per pool).
+    :param max_retries: ``0`` (the default) means ``Retry(0, read=False)``: no retries, and
+        errors surface as themselves; an int ``n`` means ``Retry.from_int(n)``; a
+        :class:`Retry` is used as given. Only connect errors are retried unless the Retry
+        says otherwise, as in requests.
+    :param pool_block: wait for a free connection instead of opening extra ones.
+    :param backend: the :class:`~httpcore_lite.transport.backends.NetworkBackend` to use;
+        None means TCP + TLS (``TCPBackend``).
+
+    Usage::
+
+      >>> import httpcore_lite as requests
+      >>> s = requests.Session()
+      >>> a = requests.adapters.HTTPAdapter(max_retries=3)
+      >>> s.mount('http://', a)
+    """
+
+    __attrs__ = [
+        "max_retries",
+        "config",
+        "_pool_connections",
+        "_pool_maxsize",
+        "_pool_block",
+        "_backend",
+    ]
+
+    def __init__(
+        self,
+        pool_connections: int = DEFAULT_POOLSIZE,
+        pool_maxsize: int = DEFAULT_POOLSIZE,
+        max_retries: int | Retry | None = DEFAULT_RETRIES,
+        pool_block: bool = DEFAULT_POOLBLOCK,
+        backend: NetworkBackend | None = None,
+    ) -> None:
+        if isinstance(max_retries, Retry):
+            self.max_retries = max_retries
+        elif max_retries == DEFAULT_RETRIES:
+            self.max_retries = Retry(0, read=False)
+        else:
+            self.max_retries = Retry.from_int(max_retries)
+        self.config: dict[str, Any] = {}
+        self.proxy_manager: dict[str, PoolManager] = {}
+        super().__init__()
+        self._pool_connections = pool_connections
+        self._pool_maxsize = pool_maxsize
+        self._pool_block = pool_block
+        self._backend = backend
+        self._origins: dict[str, tuple[str, str, int, str | None]] = {}
+        self.init_poolmanager(pool_connections, pool_maxsize, block=pool_block)
+
+    # -- pickling -----------------------------------------------------------------------------
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {attr: getattr(self, attr, None) for attr in self.__attrs__}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # Pools and proxy managers hold sockets and locks: rebuild them empty.
+        self.proxy_manager = {}
+        self.config = {}
+        self._backend = None
+        self._origins = {}
+        for attr, value in state.items():
+            setattr(self, attr, value)
+        self.init_poolmanager(self._pool_connections, self._pool_maxsize, block=self._pool_block)
+
+    # -- pools --------------------------------------------------------------------------------
+
+    def init_poolmanager(
+        self,
+        connections: int,
+        maxsize: int,
+        block: bool = DEFAULT_POOLBLOCK,
+        **pool_kwargs: Any,
+    ) -> None:
+        """Initializes the pool manager.
+
+        ``pool_kwargs`` may carry ``source_address`` and ``socket_options`` (a list of
+        ``(level, option, value)`` applied before connecting), as urllib3's do.
+        """
+        self._pool_connections = connections
+        self._pool_maxsize = maxsize
+        self._pool_block = block
+        self._pool_kwargs = pool_kwargs
+        self.poolmanager = PoolManager(
+            num_pools=connections,
+            maxsize=maxsize,
+            block=block,
+            backend=self._backend,
+            **pool_kwargs,
+        )
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> PoolManager:
+        """Return the pool manager for ``proxy`` (created on first use, then kept).
+
+        Raises :class:`InvalidProxyURL` for a malformed proxy URL (CR/LF/NUL or whitespace
+        anywhere, or no host) and :class:`InvalidSchema` for SOCKS proxies.
+        """
+        manager = self.proxy_manager.get(proxy)
+        if manager is not None:
+            return manager
+        parsed = parse_proxy_url(proxy)
+        kwargs = dict(getattr(self, "_pool_kwargs", {}))
+        kwargs.update(proxy_kwargs)
+        manager = PoolManager(
+            num_pools=self._pool_connections,
+            maxsize=self._pool_maxsize,
+            block=self._pool_block,
+            backend=self._backend,
+            proxy=parsed,
+            proxy_headers=self.proxy_headers(proxy),
+            **kwargs,
+        )
+        self.proxy_manager[proxy] = manager
+        return manager
+
+    def cert_verify(self, conn: Any, url: str, verify: Any, cert: Any) -> None:
+        """Verify a TLS certificate setting: the files must exist (requests' OSError messages).
+
+        Records the setting on ``conn`` (the pool) under urllib3's attribute names.
+        """
+        if url.lower().startswith("https") and verify:
+            if verify is not True:
+                cert_loc = os.fspath(verify)
+            else:
+                import certifi
+
+                cert_loc = certifi.where()
+            if not cert_loc or not os.path.exists(cert_loc):
+                raise OSError(
+                    f"Could not find a suitable TLS CA certificate bundle, invalid path: {cert_loc}"
+                )
+            conn.cert_reqs = "CERT_REQUIRED"
+            if not os.path.isdir(cert_loc):
+                conn.ca_certs = cert_loc
+                conn.ca_cert_dir = None
+            else:
+                conn.ca_cert_dir = cert_loc
+                conn.ca_certs = None
+        else:
+            conn.cert_reqs = "CERT_NONE"
+            conn.ca_certs = None
+            conn.ca_cert_dir = None
+        if cert:
+            if not isinstance(cert, (str, os.PathLike)):
+                conn.cert_file = cert[0]
+                conn.key_file = cert[1]
+            else:
+                conn.cert_file = cert
+                conn.key_file = None
+            if conn.cert_file and not os.path.exists(conn.cert_file):
+                raise OSError(
+                    f"Could not find the TLS certificate file, invalid path: {conn.cert_file}"
+                )
+            if conn.key_file and not os.path.exists(conn.key_file):
+                raise OSError(f"Could not find the TLS key file, invalid path: {conn.key_file}")
+
+    def build_response(self, req: Any, resp: RawResponse) -> Any:
+        """Build a :class:`~httpcore_lite.models.Response` around a :class:`RawResponse`.
+
+        Sets status, reason, headers, encoding, url, request, ``raw`` and ``connection``, and
+        collects ``Set-Cookie`` fields into ``response.cookies`` (skipped when there are none).
+        """
+        from .protocol import build_response
+
+        response = build_response(resp.started, req)
+        response.raw = resp
+        url = req.url
+        response.url = url.decode("utf-8") if isinstance(url, bytes) else url
+        response.connection = self
+        for name, _ in resp.header_list:
+            if len(name) == 10 and name.lower() == "set-cookie":
+                from .cookies import extract_cookies_to_jar
+
+                extract_cookies_to_jar(response.cookies, req, resp)
+                break
+        return response
+
+    def build_connection_pool_key_attributes(
+        self, request: Any, verify: Any, cert: Any = None
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Build the ``(host_params, pool_kwargs)`` that select a pool, as requests does.
+
+        ``host_params`` has ``scheme``, ``host`` and ``port``; ``pool_kwargs`` has
+        ``cert_reqs`` and, as applicable, ``ca_certs`` / ``ca_cert_dir``, ``cert_file`` and
+        ``key_file`` (plus ``socket_path`` for ``http+unix://``). Override it to change how
+        requests are grouped into pools.
+        """
+        scheme, host, port, socket_path = _parse_origin(request.url)
+        host_params = {"scheme": scheme, "host": host, "port": port}
+        pool_kwargs: dict[str, Any] = {}
+        if scheme == "https" and verify is False:
+            pool_kwargs["cert_reqs"] = "CERT_NONE"
+        elif scheme == "https":
+            pool_kwargs["cert_reqs"] = "CERT_REQUIRED"
+            if verify is not True and isinstance(verify, (str, os.PathLike)):
+                path = os.fspath(verify)
+                if os.path.isdir(path):
+                    pool_kwargs["ca_cert_dir"] = path
+                else:
+                    pool_kwargs["ca_certs"] = path
+        if cert:
+            if isinstance(cert, (str, os.PathLike)):
+                pool_kwargs["cert_file"] = os.fspath(cert)
+            else:
+                pool_kwargs["cert_file"] = cert[0]
+                pool_kwargs["key_file"] = cert[1]
+        if socket_path is not None:
+            pool_kwargs["socket_path"] = socket_path
+        return host_params, pool_kwargs
+
+    def _origin(self, url: str) -> tuple[str, str, int, str | None]:
+        match = _ORIGIN.match(url)
+        prefix = match.group(0) if match is not None else url
+        origin = self._origins.get(prefix)
+        if origin is None:
+            origin = _parse_origin(url)
+            if len(self._origins) >= _ORIGIN_CACHE_SIZE:
+                self._origins.clear()
+            self._origins[prefix] = origin
+        return origin
+
+    def get_connection_with_tls_context(
+        self, request: Any, verify: Any, proxies: Any = None, cert: Any = None
+    ) -> Any:
+        """Return the connection pool for ``request`` with these TLS settings and proxies."""
+        proxy = None
+        if proxies:
+            from .utils import select_proxy
+
+            proxy = select_proxy(request.url, proxies)
+        if proxy:
+            manager = self.proxy_manager_for(_normalize_proxy(proxy))
+        else:
+            manager = self.poolmanager
+        if (
+            type(self).build_connection_pool_key_attributes
+            is not HTTPAdapter.build_connection_pool_key_attributes
+        ):
+            host_params, pool_kwargs = self.build_connection_pool_key_attributes(
+                request, verify, cert
+            )
+            return manager.connection_from_host(**host_params, pool_kwargs=pool_kwargs)
+        scheme, host, port, socket_path = self._origin(request.url)
+        if scheme != "https":
+            key = PoolKey(scheme, host, port, True, None, socket_path)
+        else:
+            tunnel_auth = None
+            if proxy:
+                tunnel_auth = request.headers.get("Proxy-Authorization")
+            key = PoolKey(scheme, host, port, _freeze(verify), _freeze(cert), None, tunnel_auth)
+        return manager.connection_from_key(key)
+
+    def get_connection(self, url: str, proxies: Any = None) -> Any:
+        """Deprecated (as in requests): use :meth:`get_connection_with_tls_context`."""
+        warnings.warn(
+            "`get_connection` has been deprecated in favor of "
+            "`get_connection_with_tls_context`. Custom HTTPAdapter subclasses will need to "
+            "migrate for httpcore_lite>=2.32.2.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        proxy = None
+        if proxies:
+            from .utils import select_proxy
+
+            proxy = select_proxy(url, proxies)
+        manager = self.proxy_manager_for(_normalize_proxy(proxy)) if proxy else self.poolmanager
+        scheme, host, port, socket_path = _parse_origin(url)
+        return manager.connection_from_key(PoolKey(scheme, host, port, True, None, socket_path))
+
+    def close(self) -> None:
+        """Close every pool: idle connections now, connections in use when released."""
+        self.poolmanager.clear()
+        for manager in self.proxy_manager.values():
+            manager.clear()
+
+    def request_url(self, request: Any, proxies: Any) -> str:
+        """The request-target: the path, or the absolute URL for an http:// request through a
+        (non-SOCKS) proxy."""
+        proxy = None
+        if proxies:
+            from .utils import select_proxy
+
+            proxy = select_proxy(request.url, proxies)
+        scheme = request.url.partition("://")[0].lower()
+        is_proxied_http_request = bool(proxy) and scheme != "https"
+        using_socks_proxy = proxy is not None and proxy.lower().startswith("socks")
+        url = request.path_url
+        if url.startswith("//"):
+            url = f"/{url.lstrip('/')}"
+        if is_proxied_http_request and not using_socks_proxy:
+            from .utils import urldefragauth
+
+            url = urldefragauth(request.url)
+        return str(url)
+
+    def add_headers(self, request: Any, **kwargs: Any) -> None:
+        """Add any headers needed by the connection. Does nothing by default (a hook for
+        subclasses)."""
+
+    def proxy_headers(self, proxy: str) -> dict[str, str]:
+        """Headers for the proxy (never for the origin): ``Proxy-Authorization`` from the
+        credentials in the proxy URL."""
+        headers: dict[str, str] = {}
+        from .utils import get_auth_from_url
+
+        username, password = get_auth_from_url(proxy)
+        if username:
+            headers["Proxy-Authorization"] = basic_proxy_auth(username, password)
+        return headers
+
+    def stats(self) -> PoolStats:
+        """Connection statistics of every pool of this adapter, in total and per origin.
+
+        Returns a :class:`~httpcore_lite.transport.pool.PoolStats` with ``opened``,
+        ``reused``, ``discarded``, ``retried``, ``in_use``, ``idle`` and ``origins`` (a dict
+        keyed ``"scheme://host:port"`` of the same counters).
+        """
+        total = self.poolmanager.stats()
+        for manager in self.proxy_manager.values():
+            manager.stats(total)
+        return total
+
+    # -- sending ------------------------------------------------------------------------------
+
+    def send(
+        self,
+        request: Any,
+        stream: bool = False,
+        timeout: Any = None,
+        verify: Any = True,
+        cert: Any = None,
+        proxies: Any = None,
+    ) -> Any:
+        """Sends PreparedRequest object. Returns Response object.
+
+        :param request: The PreparedRequest being sent.
+        :param stream: (optional) Whether to stream the response content.
+        :param timeout: (optional) How long to wait: a float, a ``(connect, read)`` tuple, or
+            a :class:`Timeout` (which may also bound the ``total`` time).
+        :param verify: (optional) Either a boolean, in which case it controls whether we verify
+            the server's TLS certificate, or a string, in which case it must be a path
+            to a CA bundle (or directory) to use.
+        :param cert: (optional) Any user-provided SSL certificate to be trusted.
+        :param proxies: (optional) The proxies dictionary to apply to the request.
+        """
+        try:
+            return self._send(request, stream, timeout, verify, cert, proxies)
+        except RequestException as exc:
+            if exc.request is None:
+                exc.request = request
+            raise
+
+    def _send(
+        self, request: Any, stream: bool, timeout: Any, verify: Any, cert: Any, proxies: Any
+    ) -> Any:
+        pool = self.get_connection_with_tls_context(request, verify, proxies=proxies, cert=cert)
+        url = request.url
+        https = pool.scheme == "https"
+        if https:
+            self.cert_verify(pool, url, verify, cert)
+        target = None
+        extra_headers: Any = ()
+        if pool.proxy is not None or type(self).request_url is not HTTPAdapter.request_url:
+            target = self.request_url(request, proxies)
+            if pool.proxy is not None:
+                if https:
+                    target = None
+                    if "Proxy-Authorization" in request.headers:
+                        # Sent on the CONNECT (it is part of the pool key); never inside.
+                        request = request.copy()
+                        del request.headers["Proxy-Authorization"]
+                elif pool.proxy_headers:
+                    extra_headers = [
+                        item
+                        for item in pool.proxy_headers.items()
+                        if item[0] not in request.headers
+                    ]
+        if type(self).add_headers is not HTTPAdapter.add_headers:
+            self.add_headers(
+                request, stream=stream, timeout=timeout, verify=verify, cert=cert, proxies=proxies
+            )
+        clock = Timeout.from_value(timeout).start()
+        if https and verify is False:
+            warnings.warn(
+                f"Unverified HTTPS request is being made to host '{pool.host}'. Adding "
+                "certificate verification is strongly advised.",
+                InsecureRequestWarning,
+                stacklevel=3,
+            )
+        retries = self.max_retries
+        method = request.method
+        while True:
+            try:
+                conn, started = pool.send(request, clock, target, extra_headers)
+            except RequestException as exc:
+                if isinstance(exc, (InvalidURL, InvalidSchema, InvalidHeader)):
+                    raise
+                retries = retries.increment(method=method, url=url, error=exc)
+                retries.sleep()
+                self._rewind(request)
+                continue
+            raw = RawResponse(conn, started, clock, True, method)
+            if retries.status_forcelist or retries.total:
+                has_retry_after = any(name.lower() == "retry-after" for name, _ in started.headers)
+                if retries.is_retry(method, started.status_code, has_retry_after):
+                    try:
+                        retries = retries.increment(method=method, url=url, response=raw)
+                    except RetryError:
+                        if retries.raise_on_status:
+                            raw.release_conn()
+                            raise
+                    else:
+                        raw.release_conn()
+                        retries.sleep(raw)
+                        self._rewind(request)
+                        continue
+            break
+        response = self.build_response(request, raw)
+        if not stream:
+            content = raw.read()
+            response._content = content
+            response._content_consumed = True
+        return response
+
+    @staticmethod
+    def _rewind(request: Any) -> None:
+        """Put a file body back where it started before sending it again."""
+        body = request.body
+        if body is None or isinstance(body, (bytes, str)):
+            return
+        position = getattr(request, "_body_position", None)
+        if isinstance(position, int) and hasattr(body, "seek"):
+            body.seek(position)
+
+
+def _normalize_proxy(proxy: str) -> str:
+    """Prepend ``http://`` to a scheme-less proxy URL and refuse malformed ones early."""
+    if any(ch in proxy for ch in "\r\n\x00"):
+        raise InvalidProxyURL(f"Proxy URL contains control characters: {proxy!r}")
+    if "://" not in proxy:
+        proxy = "http://" + proxy
+    return proxy
