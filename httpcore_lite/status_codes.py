@@ -22,6 +22,8 @@ The full table (generated from :data:`_codes` when the module is imported):
 
 from __future__ import annotations
 
+from typing import Any
+
 from .structures import LookupDict
 
 __all__ = ["codes"]
@@ -103,7 +105,8 @@ _codes: dict[int, tuple[str, ...]] = {
     511: ("network_authentication_required", "network_auth", "network_authentication"),
 }
 
-codes = LookupDict(name="status_codes")
+# Typed as Any: the names are set at import time, so a checker cannot know them.
+codes: Any = LookupDict(name="status_codes")
 
 
 def _init() -> None:
