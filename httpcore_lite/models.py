@@ -1,0 +1,1176 @@
+"""
+The objects that carry a request and a response: :class:`Request`, :class:`PreparedRequest`
+and :class:`Response`, with requests' attributes and behaviour.
+
+Nothing here does I/O. A :class:`PreparedRequest` is exactly what will go on the wire (method,
+fully quoted URL, validated headers, body); the transport never edits it. A :class:`Response`
+reads its body lazily from ``raw``, an object the transport provides.
+
+Two rules shape the code:
+
+* Refuse anything that could change the meaning of the bytes on the wire (CR, LF, NUL or other
+  control characters in URLs, methods and header values) here, before a connection is opened.
+* Keep the common case cheap: a GET with a few headers and no body goes through a short path,
+  and building a :class:`Response` allocates almost nothing (the cookie jar is made on first use).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json as complexjson
+import os
+import re
+from collections.abc import Callable, Iterator, Mapping
+from http.cookiejar import CookieJar
+from io import UnsupportedOperation
+from typing import Any, Optional, Union
+from urllib.parse import quote, urlencode, urlsplit
+
+from ._internal_utils import to_native_string
+from .auth import HTTPBasicAuth
+from .cookies import _copy_cookie_jar, cookiejar_from_dict, get_cookie_header
+from .exceptions import (
+    HTTPError,
+    InvalidJSONError,
+    InvalidURL,
+    MissingSchema,
+    StreamConsumedError,
+)
+from .exceptions import JSONDecodeError as RequestsJSONDecodeError
+from .hooks import default_hooks
+from .status_codes import codes
+from .structures import CaseInsensitiveDict
+from .utils import (
+    check_header_validity,
+    get_auth_from_url,
+    guess_filename,
+    guess_json_utf,
+    iter_slices,
+    parse_header_links,
+    requote_uri,
+    stream_decode_response_unicode,
+    super_len,
+    to_key_val_list,
+)
+
+__all__ = [
+    "CONTENT_CHUNK_SIZE",
+    "DEFAULT_REDIRECT_LIMIT",
+    "ITER_CHUNK_SIZE",
+    "REDIRECT_STATI",
+    "PreparedRequest",
+    "Request",
+    "RequestEncodingMixin",
+    "RequestHooksMixin",
+    "Response",
+]
+
+#: The redirect status codes; a response with one of them and a Location header is a redirect.
+REDIRECT_STATI = (
+    codes.moved,  # 301
+    codes.found,  # 302
+    codes.other,  # 303
+    codes.temporary_redirect,  # 307
+    codes.permanent_redirect,  # 308
+)
+
+DEFAULT_REDIRECT_LIMIT = 30
+CONTENT_CHUNK_SIZE = 10 * 1024
+ITER_CHUNK_SIZE = 512
+
+_ZERO_ELAPSED = datetime.timedelta(0)
+
+# ---------------------------------------------------------------------------------------------
+# URL parsing. A small hand-written parser instead of one big regular expression: every step is
+# a str.partition/find or an anchored character-class match, so that hostile inputs (200,000
+# '%', 50,000 '@') cost linear time. The rules follow RFC 3986 as urllib3 applies them for
+# requests: the authority ends at the first of "/", "\", "?", "#"; the last "@" separates the
+# credentials; dot segments are removed and invalid characters percent-encoded for http(s).
+# ---------------------------------------------------------------------------------------------
+
+# A scheme followed by ":"; "." is left out on purpose (as urllib3 does) so that "host.tld:80"
+# reads as a host and port with no scheme, which gives MissingSchema and a useful hint.
+_SCHEME_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9+\-]*:")
+_AUTHORITY_END_RE = re.compile(r"[/\\?#]")
+# C0 controls and DEL. Space is allowed: it is percent-encoded, as requests does.
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+_PERCENT_RE = re.compile(r"%[a-fA-F0-9]{2}")
+# Characters that may appear in each component unencoded (RFC 3986, as urllib3 applies it).
+_UNRESERVED = "A-Za-z0-9\\-._~"
+_SUB_DELIMS = "!$&'()*+,;="
+_USERINFO_SAFE = "!$&'()*+,;=:"
+_PATH_SAFE = _USERINFO_SAFE + "@/"
+_QUERY_SAFE = _PATH_SAFE + "?"
+_USERINFO_OK_RE = re.compile(f"[{_UNRESERVED}{re.escape(_USERINFO_SAFE)}]*")
+_PATH_OK_RE = re.compile(f"[{_UNRESERVED}{re.escape(_PATH_SAFE)}]*")
+_QUERY_OK_RE = re.compile(f"[{_UNRESERVED}{re.escape(_QUERY_SAFE)}]*")
+# A final URL made only of these characters (no "%") is unchanged by requote_uri.
+_REQUOTE_NOOP_RE = re.compile(f"[{_UNRESERVED}{re.escape(_QUERY_SAFE)}#\\[\\]]*")
+# A registered name as DNS understands it (letters, digits, "-", "_", dots); anything else in an
+# http(s) host is refused here rather than sent to the resolver.
+_HOSTNAME_RE = re.compile(r"[a-z0-9\-_.]+")
+_PORT_RE = re.compile(r"[0-9]*")
+# The common URL, matched in one anchored pass: lower-case http(s) scheme, a lower-case DNS name
+# or IPv4 address with valid labels, an optional canonical port, and path and query made only of
+# characters that need no quoting (no "%", no fragment, no credentials). Every quantifier is over a
+# character class that excludes the next delimiter, so matching is linear. Anything else takes the
+# general parser.
+_SIMPLE_URL_RE = re.compile(
+    r"(https?)://"
+    r"([a-z0-9_\-]{1,63}(?:\.[a-z0-9_\-]{1,63})*\.?)"
+    r"(?::([1-9][0-9]{0,4}))?"
+    r"(/[A-Za-z0-9\-._~!$&'()*+,;=:@/]*)?"
+    r"(?:\?([A-Za-z0-9\-._~!$&'()*+,;=:@/?]*))?"
+)
+_NORMALIZABLE_SCHEMES = ("http", "https")
+_TOKEN_RE = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+# Header pairs (exact str types only, so immutable) that passed check_header_validity. A session
+# sends the same few headers on every request; checking them once saves two regex matches per
+# header per request. Bounded: cleared when full.
+_VALID_HEADERS: dict[tuple[str, str], bool] = {}
+_VALID_HEADERS_MAX = 512
+_KNOWN_METHODS = frozenset(
+    ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE")
+)
+
+
+def _encode_invalid_chars(component: str, ok_re: re.Pattern[str], safe: str) -> str:
+    """Percent-encode the characters of ``component`` that may not appear in it literally.
+
+    Existing escapes are kept (and upper-cased) when every "%" is part of one; otherwise the "%"
+    signs are literal and get encoded too, so that "100%" becomes "100%25" as in requests.
+    """
+    if ok_re.fullmatch(component):
+        return component
+    keep_percent = ""
+    if "%" in component:
+        component, count = _PERCENT_RE.subn(lambda m: m.group(0).upper(), component)
+        if count == component.count("%"):
+            keep_percent = "%"
+    try:
+        return quote(component, safe=safe + keep_percent)
+    except UnicodeEncodeError as exc:  # lone surrogates
+        raise InvalidURL(f"Failed to parse: {component!r}") from exc
+
+
+def _remove_dot_segments(path: str) -> str:
+    """Resolve "." and ".." segments (RFC 3986 section 5.2.4) in one linear pass."""
+    output: list[str] = []
+    for segment in path.split("/"):
+        if segment == ".":
+            continue
+        if segment != "..":
+            output.append(segment)
+        elif output:
+            output.pop()
+    if path.startswith("/") and (not output or output[0]):
+        output.insert(0, "")
+    if path.endswith(("/.", "/..")):
+        output.append("")
+    return "/".join(output)
+
+
+def _bad_host_port(host_port: str) -> InvalidURL:
+    return InvalidURL(f"Failed to parse: {host_port!r} is not a valid host or port")
+
+
+def _check_hostname(host: str) -> None:
+    """Refuse http(s) hosts that no resolver would accept: bad characters or bad labels."""
+    if not _HOSTNAME_RE.fullmatch(host):
+        raise InvalidURL(f"Invalid URL: bad host {host!r}")
+    labels = host[:-1].split(".") if host.endswith(".") else host.split(".")
+    for label in labels:
+        if not label or len(label) > 63:
+            raise InvalidURL("URL has an invalid label.")
+    if len(host) > 253:
+        raise InvalidURL("URL has an invalid label.")
+
+
+def _check_ip_literal(host: str) -> None:
+    """Check "[...]" hosts: an IPv6 address, optionally with a zone id ("%25eth0")."""
+    import ipaddress
+
+    inner = host[1:-1]
+    address = inner.split("%", 1)[0]
+    try:
+        ipaddress.IPv6Address(address)
+    except ValueError:
+        if not (inner[:1] in ("v", "V") and "." in inner):  # IPvFuture, passed through
+            raise InvalidURL(f"Failed to parse: invalid IPv6 host {host!r}") from None
+
+
+def _idna_encode(host: str) -> str:
+    """IDNA 2008 with UTS 46 mapping, as requests does for non-ASCII hosts."""
+    import idna  # imported on first use: its tables cost import time most programs never need
+
+    try:
+        return idna.encode(host, uts46=True).decode("utf-8")
+    except (idna.IDNAError, UnicodeError) as exc:
+        raise InvalidURL("URL has an invalid label.") from exc
+
+
+# ---------------------------------------------------------------------------------------------
+# multipart/form-data
+# ---------------------------------------------------------------------------------------------
+
+_PARAM_ESCAPES = {10: "%0A", 13: "%0D", 34: "%22"}
+
+
+def _multipart_param(name: str, value: Union[str, bytes]) -> str:
+    """``name="value"`` the way browsers write it (HTML5): CR, LF and quotes percent-encoded.
+
+    Escaping them keeps a hostile filename from closing the quoted string or the header line.
+    """
+    if isinstance(value, bytes):
+        value = value.decode("utf-8")
+    return f'{name}="{value.translate(_PARAM_ESCAPES)}"'
+
+
+def _part_data(data: Any) -> bytes:
+    if isinstance(data, bytes):
+        return data
+    if isinstance(data, str):
+        return data.encode("utf-8")
+    if isinstance(data, (bytearray, memoryview)):
+        return bytes(data)
+    if isinstance(data, int):  # requests (through urllib3) writes ints as their decimal text
+        return str(data).encode("ascii")
+    raise TypeError(f"multipart field data must be bytes, str or int, not {type(data).__name__}")
+
+
+def _encode_multipart(
+    parts: list[tuple[str, Any, Optional[str], Optional[str], Optional[Mapping[str, Any]]]],
+) -> tuple[bytes, str]:
+    """Build a multipart/form-data body from ``(name, data, filename, content_type, headers)``.
+
+    The boundary is 32 random hex digits, so it cannot be guessed by whoever supplies the data.
+    """
+    boundary = os.urandom(16).hex()
+    delimiter = f"--{boundary}\r\n".encode("ascii")
+    chunks: list[bytes] = []
+    for name, data, filename, content_type, extra in parts:
+        disposition = "form-data; " + _multipart_param("name", name)
+        if filename is not None:
+            disposition += "; " + _multipart_param("filename", filename)
+        lines = [f"Content-Disposition: {disposition}\r\n"]
+        if extra:
+            if content_type is None:
+                content_type = extra.get("Content-Type")
+            for header in extra.items():
+                check_header_validity(header)
+        if content_type:
+            lines.append(f"Content-Type: {content_type}\r\n")
+        if extra:
+            for key, value in extra.items():
+                if key in ("Content-Disposition", "Content-Type") or not value:
+                    continue
+                if isinstance(value, bytes):
+                    value = value.decode("latin-1")
+                lines.append(f"{key}: {value}\r\n")
+        lines.append("\r\n")
+        chunks.append(delimiter)
+        chunks.append("".join(lines).encode("utf-8"))
+        chunks.append(_part_data(data))
+        chunks.append(b"\r\n")
+    chunks.append(f"--{boundary}--\r\n".encode("ascii"))
+    return b"".join(chunks), f"multipart/form-data; boundary={boundary}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Mixins
+# ---------------------------------------------------------------------------------------------
+
+
+class RequestEncodingMixin:
+    """Encoding helpers shared by :class:`PreparedRequest`: the path, params and files."""
+
+    url: Optional[str]
+
+    @property
+    def path_url(self) -> str:
+        """The request target: path and query of ``url``, "/" when the path is empty."""
+        url = self.url or ""
+        cached = getattr(self, "_path_url_cache", None)
+        if cached is not None and cached[0] is url:
+            return cached[1]
+        p = urlsplit(url)
+        path = p.path or "/"
+        return f"{path}?{p.query}" if p.query else path
+
+    @staticmethod
+    def _encode_params(data: Any) -> Any:
+        """Encode parameters for a query string or a form body.
+
+        Strings, bytes and file-like objects are returned as they are; a dict or a list of
+        2-tuples is form-urlencoded (a list value gives one pair per item, in order; ``None``
+        values are left out).
+        """
+        if isinstance(data, (str, bytes)):
+            return data
+        if hasattr(data, "read"):
+            return data
+        if hasattr(data, "__iter__"):
+            result = []
+            for k, vs in to_key_val_list(data) or ():
+                if isinstance(vs, (str, bytes)) or not hasattr(vs, "__iter__"):
+                    vs = [vs]
+                for v in vs:
+                    if v is not None:
+                        result.append(
+                            (
+                                k.encode("utf-8") if isinstance(k, str) else k,
+                                v.encode("utf-8") if isinstance(v, str) else v,
+                            )
+                        )
+            return urlencode(result, doseq=True)
+        return data
+
+    @staticmethod
+    def _encode_files(files: Any, data: Any) -> tuple[bytes, str]:
+        """Build a multipart/form-data body from ``files`` and the form fields in ``data``.
+
+        ``files`` is a dict or a list of ``(field, value)``; a value is a file-like object, bytes
+        or str, or a tuple ``(filename, fileobj_or_data)``, ``(filename, data, content_type)`` or
+        ``(filename, data, content_type, headers)``. Returns ``(body, content_type)``.
+        """
+        if not files:
+            raise ValueError("Files must be provided.")
+        if isinstance(data, (str, bytes)):
+            raise ValueError("Data must not be a string.")
+
+        parts: list[tuple[str, Any, Optional[str], Optional[str], Optional[Mapping[str, Any]]]]
+        parts = []
+        for field, val in to_key_val_list(data or {}) or ():
+            if isinstance(val, (str, bytes)) or not hasattr(val, "__iter__"):
+                val = [val]
+            for v in val:
+                if v is None:
+                    continue
+                if not isinstance(v, bytes):
+                    v = str(v)
+                name = field.decode("utf-8") if isinstance(field, bytes) else str(field)
+                parts.append((name, v, None, None, None))
+
+        for k, v in to_key_val_list(files) or ():
+            ft = None
+            fh = None
+            if isinstance(v, (tuple, list)):
+                if len(v) == 2:
+                    fn, fp = v
+                elif len(v) == 3:
+                    fn, fp, ft = v
+                else:
+                    fn, fp, ft, fh = v
+            else:
+                fn = guess_filename(v) or k
+                fp = v
+
+            if isinstance(fp, (str, bytes, bytearray)):
+                fdata = fp
+            elif hasattr(fp, "read"):
+                fdata = fp.read()
+            elif fp is None:
+                continue
+            else:
+                fdata = fp
+            name = k.decode("utf-8") if isinstance(k, bytes) else str(k)
+            parts.append((name, fdata, fn, ft, fh))
+
+        return _encode_multipart(parts)
+
+
+class RequestHooksMixin:
+    """``register_hook`` and ``deregister_hook``, shared by :class:`Request` and the prepared one."""
+
+    hooks: dict[str, list[Callable[..., Any]]]
+
+    def register_hook(self, event: str, hook: Any) -> None:
+        """Register a callable (or an iterable of callables) for ``event``."""
+        if event not in self.hooks:
+            raise ValueError(f'Unsupported event specified, with event name "{event}"')
+        if callable(hook):
+            self.hooks[event].append(hook)
+        elif hasattr(hook, "__iter__"):
+            self.hooks[event].extend(h for h in hook if callable(h))
+
+    def deregister_hook(self, event: str, hook: Callable[..., Any]) -> bool:
+        """Remove ``hook`` from ``event``; returns whether it was registered."""
+        try:
+            self.hooks[event].remove(hook)
+            return True
+        except ValueError:
+            return False
+
+
+# ---------------------------------------------------------------------------------------------
+# Request and PreparedRequest
+# ---------------------------------------------------------------------------------------------
+
+
+class Request(RequestHooksMixin):
+    """A user-created request, turned into a :class:`PreparedRequest` by :meth:`prepare`.
+
+    :param method: HTTP method.
+    :param url: URL to send.
+    :param headers: dict of headers.
+    :param files: dict or list of ``(field, file)`` for multipart upload.
+    :param data: body: dict or list of tuples (form-encoded), bytes, str, file-like or iterable.
+    :param json: JSON-serialisable body, used when ``data`` is empty.
+    :param params: query parameters (dict, list of tuples, str or bytes).
+    :param auth: ``(user, password)`` tuple or a callable (``AuthBase``).
+    :param cookies: dict or CookieJar.
+    :param hooks: ``{event: callable or list}``.
+    """
+
+    def __init__(
+        self,
+        method: Optional[str] = None,
+        url: Any = None,
+        headers: Optional[Mapping[str, Any]] = None,
+        files: Any = None,
+        data: Any = None,
+        params: Any = None,
+        auth: Any = None,
+        cookies: Any = None,
+        hooks: Optional[Mapping[str, Any]] = None,
+        json: Any = None,
+    ) -> None:
+        # Default empty dicts/lists, as requests does (a mutable default argument would be shared).
+        data = [] if data is None else data
+        files = [] if files is None else files
+        headers = {} if headers is None else headers
+        params = {} if params is None else params
+        hooks = {} if hooks is None else hooks
+
+        self.hooks = default_hooks()
+        for k, v in list(hooks.items()):
+            self.register_hook(event=k, hook=v)
+
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.files = files
+        self.data = data
+        self.json = json
+        self.params = params
+        self.auth = auth
+        self.cookies = cookies
+
+    def __repr__(self) -> str:
+        return f"<Request [{self.method}]>"
+
+    def prepare(self) -> PreparedRequest:
+        """Construct a :class:`PreparedRequest` for transmission and return it."""
+        p = PreparedRequest()
+        p.prepare(
+            method=self.method,
+            url=self.url,
+            headers=self.headers,
+            files=self.files,
+            data=self.data,
+            json=self.json,
+            params=self.params,
+            auth=self.auth,
+            cookies=self.cookies,
+            hooks=self.hooks,
+        )
+        return p
+
+
+class PreparedRequest(RequestEncodingMixin, RequestHooksMixin):
+    """The exact bytes-to-be of a request: method, quoted URL, validated headers and body.
+
+    Built by :meth:`Request.prepare` or ``Session.prepare_request``; the transport sends it as it
+    is. ``_body_position`` records where a file body started, so a redirect (307/308) can rewind
+    it; it is an ``object()`` sentinel when ``tell()`` failed.
+    """
+
+    def __init__(self) -> None:
+        self.method: Optional[str] = None
+        self.url: Optional[str] = None
+        self.headers: Any = None
+        self._cookies: Any = None
+        self.body: Any = None
+        self.hooks = default_hooks()
+        self._body_position: Any = None
+        self._path_url_cache: Optional[tuple[str, str]] = None
+
+    def prepare(
+        self,
+        method: Optional[str] = None,
+        url: Any = None,
+        headers: Optional[Mapping[str, Any]] = None,
+        files: Any = None,
+        data: Any = None,
+        params: Any = None,
+        auth: Any = None,
+        cookies: Any = None,
+        hooks: Optional[Mapping[str, Any]] = None,
+        json: Any = None,
+    ) -> None:
+        """Prepare every part of the request, in requests' order (auth last but hooks)."""
+        self.prepare_method(method)
+        self.prepare_url(url, params)
+        self.prepare_headers(headers)
+        self.prepare_cookies(cookies)
+        self.prepare_body(data, files, json)
+        # Last (but for hooks) so that auth schemes such as OAuth sign the finished request.
+        self.prepare_auth(auth, url)
+        # After auth: an authenticator may register hooks (digest auth does).
+        self.prepare_hooks(hooks)
+
+    def __repr__(self) -> str:
+        return f"<PreparedRequest [{self.method}]>"
+
+    def copy(self) -> PreparedRequest:
+        """A copy whose headers and cookie jar can be changed without touching this one."""
+        p = PreparedRequest()
+        p.method = self.method
+        p.url = self.url
+        p.headers = self.headers.copy() if self.headers is not None else None
+        p._cookies = _copy_cookie_jar(self._cookies)
+        p.body = self.body
+        p.hooks = self.hooks
+        p._body_position = self._body_position
+        p._path_url_cache = self._path_url_cache
+        return p
+
+    def prepare_method(self, method: Optional[Union[str, bytes]]) -> None:
+        """Upper-case the method and make sure it is an HTTP token.
+
+        :raises ValueError: for a method holding anything but token characters (CR, LF, spaces
+            ...), which would otherwise let it rewrite the request line.
+        """
+        if method is None:
+            self.method = None
+            return
+        if not isinstance(method, str):
+            method = to_native_string(method)
+        method = method.upper()
+        if method not in _KNOWN_METHODS and not _TOKEN_RE.fullmatch(method):
+            raise ValueError(f"Invalid HTTP method {method!r}: not an HTTP token")
+        self.method = method
+
+    def prepare_url(self, url: Any, params: Any) -> None:
+        """Parse, normalise and quote ``url``, then add ``params`` to its query.
+
+        URLs with another scheme than http(s) (``mailto:``, ``data:``, ``file:``) are kept as
+        they are, as requests does: they are not ours to interpret.
+
+        :raises MissingSchema: no scheme, as in ``"example.com/path"``.
+        :raises InvalidURL: no host, a bad port, a bad host or label, or control characters
+            anywhere in the URL (refused before anything is sent).
+        """
+        if isinstance(url, bytes):
+            url = url.decode("utf8")
+        else:
+            url = str(url)
+        # Leading whitespace is dropped, as requests does (copy-paste accidents).
+        url = url.lstrip()
+
+        fragment: Optional[str] = None
+        simple = _SIMPLE_URL_RE.fullmatch(url)
+        if simple is not None and "/." not in url and len(simple.group(2)) <= 253:
+            scheme, netloc, port_text, path, query = simple.groups()
+            if port_text:
+                if int(port_text) > 65535:
+                    raise InvalidURL(f"Failed to parse: {url}")
+                netloc = f"{netloc}:{port_text}"
+            if not path:
+                path = "/"
+        else:
+            if _CONTROL_RE.search(url):
+                raise InvalidURL(f"Invalid URL {url!r}: control characters are not allowed")
+            # Not an HTTP URL: hand it back untouched (the adapter lookup will refuse it later).
+            if ":" in url and not url[:4].lower() == "http":
+                self.url = url
+                self._path_url_cache = None
+                return
+            scheme, netloc, path, query, fragment = self._split_and_normalize(url)
+
+        if params:
+            query = self._add_params(query, params)
+        target = f"{path}?{query}" if query else path
+        url = f"{scheme}://{netloc}{target}"
+        if fragment:
+            url = f"{url}#{fragment}"
+        if "%" in url or not _REQUOTE_NOOP_RE.fullmatch(url):
+            url = requote_uri(url)
+            self._path_url_cache = None
+        else:
+            # The request target is known now; remember it so path_url needs no re-parse.
+            self._path_url_cache = (url, target)
+        self.url = url
+
+    def _add_params(self, query: Optional[str], params: Any) -> Optional[str]:
+        if isinstance(params, (str, bytes)):
+            params = to_native_string(params)
+        enc_params = self._encode_params(params)
+        if enc_params:
+            return f"{query}&{enc_params}" if query else enc_params
+        return query
+
+    def _split_and_normalize(self, url: str) -> tuple[str, str, str, Optional[str], Optional[str]]:
+        """The general path: parse, then normalise http(s) URLs as urllib3 does for requests.
+
+        Returns (scheme, netloc, path, query, fragment) with netloc = [auth@]host[:port].
+        """
+        scheme, auth, host, port, path, query, fragment = self._parse_url(url)
+        if scheme in _NORMALIZABLE_SCHEMES:
+            if auth is not None:
+                auth = _encode_invalid_chars(auth, _USERINFO_OK_RE, _USERINFO_SAFE)
+            if "/." in path or path.startswith("."):
+                path = _remove_dot_segments(path)
+            path = _encode_invalid_chars(path, _PATH_OK_RE, _PATH_SAFE)
+            if query:
+                query = _encode_invalid_chars(query, _QUERY_OK_RE, _QUERY_SAFE)
+            if fragment:
+                fragment = _encode_invalid_chars(fragment, _QUERY_OK_RE, _QUERY_SAFE)
+
+        netloc = f"{auth}@{host}" if auth else host
+        if port:
+            netloc = f"{netloc}:{port}"
+        if not path:
+            path = "/"
+        elif path[0] != "/":
+            path = "/" + path
+        return scheme, netloc, path, query, fragment
+
+    @staticmethod
+    def _parse_url(
+        url: str,
+    ) -> tuple[str, Optional[str], str, Optional[int], str, Optional[str], Optional[str]]:
+        """Split ``url`` into (scheme, auth, host, port, path, query, fragment).
+
+        The host comes back lower-cased (http/https), IDNA-encoded and validated.
+        """
+        m = _SCHEME_RE.match(url)
+        if m is not None:
+            scheme: Optional[str] = url[: m.end() - 1].lower()
+            rest = url[m.end() :]
+        elif url.startswith("/"):
+            scheme, rest = None, url
+        else:
+            scheme, rest = None, "//" + url
+
+        authority: Optional[str] = None
+        if rest.startswith("//"):
+            end = _AUTHORITY_END_RE.search(rest, 2)
+            if end is None:
+                authority, rest = rest[2:], ""
+            else:
+                authority, rest = rest[2 : end.start()], rest[end.start() :]
+
+        rest, hash_sign, fragment_part = rest.partition("#")
+        fragment = fragment_part if hash_sign else None
+        path, question, query_part = rest.partition("?")
+        query = query_part if question else None
+
+        auth: Optional[str] = None
+        host = ""
+        port_text = ""
+        if authority:
+            auth_part, at, host_port = authority.rpartition("@")
+            auth = auth_part if at and auth_part else None
+            if host_port.startswith("["):
+                close = host_port.find("]")
+                if close == -1:
+                    raise _bad_host_port(host_port)
+                host, after = host_port[: close + 1], host_port[close + 1 :]
+                if after and not after.startswith(":"):
+                    raise _bad_host_port(host_port)
+                port_text = after[1:]
+            else:
+                host, _colon, port_text = host_port.partition(":")
+            if port_text and not _PORT_RE.fullmatch(port_text):
+                raise _bad_host_port(host_port)
+
+        if not scheme:
+            raise MissingSchema(
+                f"Invalid URL {url!r}: No scheme supplied. Perhaps you meant https://{url}?"
+            )
+        if not host:
+            raise InvalidURL(f"Invalid URL {url!r}: No host supplied")
+
+        port: Optional[int] = None
+        if port_text:
+            digits = port_text.lstrip("0") or "0"
+            if len(digits) > 5 or int(digits) > 65535:
+                raise InvalidURL(f"Failed to parse: {url}")
+            port = int(digits)
+
+        if host.startswith("["):
+            _check_ip_literal(host)
+        elif not host.isascii():
+            host = _idna_encode(host)
+            if scheme in _NORMALIZABLE_SCHEMES:
+                _check_hostname(host)
+        elif host.startswith(("*", ".")):
+            raise InvalidURL("URL has an invalid label.")
+        elif scheme in _NORMALIZABLE_SCHEMES:
+            host = host.lower()
+            _check_hostname(host)
+        return scheme, auth, host, port, path, query, fragment
+
+    def prepare_headers(self, headers: Optional[Mapping[str, Any]]) -> None:
+        """Copy ``headers`` into a CaseInsensitiveDict, validating each one.
+
+        :raises InvalidHeader: a name or value holding CR, LF or NUL, a value starting with
+            whitespace, or a value that is neither str nor bytes.
+        """
+        self.headers = hdrs = CaseInsensitiveDict()
+        if headers:
+            valid = _VALID_HEADERS
+            for header in headers.items():
+                name, value = header
+                if type(name) is str and type(value) is str:
+                    if header not in valid:
+                        check_header_validity(header)
+                        if len(valid) >= _VALID_HEADERS_MAX:
+                            valid.clear()
+                        valid[header] = True
+                else:
+                    check_header_validity(header)
+                    if type(name) is not str:
+                        name = to_native_string(name)
+                hdrs[name] = value
+
+    def prepare_body(self, data: Any, files: Any, json: Any = None) -> None:
+        """Encode the body and set Content-Type and Content-Length (or chunked framing).
+
+        * ``json`` (when ``data`` is empty): ``json.dumps(allow_nan=False)``, UTF-8 bytes,
+          ``application/json``; NaN or Infinity raise :class:`InvalidJSONError`.
+        * a file-like object, generator or other iterable: streamed as it is; Content-Length when
+          :func:`super_len` knows the size, ``Transfer-Encoding: chunked`` otherwise.
+        * ``files``: multipart/form-data (with the fields of ``data``).
+        * a dict or list of tuples: form-urlencoded; str/bytes: sent as they are.
+        """
+        if not data and not files and json is None:
+            # The common case (GET, HEAD, DELETE without a body).
+            self.body = None
+            self.prepare_content_length(None)
+            return
+
+        body: Any = None
+        content_type: Optional[str] = None
+
+        if not data and json is not None:
+            content_type = "application/json"
+            try:
+                body = complexjson.dumps(json, allow_nan=False)
+            except ValueError as ve:
+                raise InvalidJSONError(ve, request=self)
+            if not isinstance(body, bytes):
+                body = body.encode("utf-8")
+
+        is_stream = hasattr(data, "__iter__") and not isinstance(
+            data, (str, bytes, list, tuple, Mapping)
+        )
+        if is_stream:
+            try:
+                length: Optional[int] = super_len(data)
+            except (TypeError, AttributeError, UnsupportedOperation):
+                length = None
+
+            body = data
+            if getattr(body, "tell", None) is not None:
+                # Remember where the body starts, so a redirect can rewind it.
+                try:
+                    self._body_position = body.tell()
+                except OSError:
+                    # A sentinel: rewinding will be refused with UnrewindableBodyError.
+                    self._body_position = object()
+
+            if files:
+                raise NotImplementedError("Streamed bodies and files are mutually exclusive.")
+
+            if length:
+                self.headers["Content-Length"] = str(length)
+            else:
+                self.headers["Transfer-Encoding"] = "chunked"
+        else:
+            if files:
+                body, content_type = self._encode_files(files, data)
+            elif data:
+                body = self._encode_params(data)
+                if isinstance(data, (str, bytes)) or hasattr(data, "read"):
+                    content_type = None
+                else:
+                    content_type = "application/x-www-form-urlencoded"
+
+            self.prepare_content_length(body)
+
+            if content_type and "content-type" not in self.headers:
+                self.headers["Content-Type"] = content_type
+
+        self.body = body
+
+    def prepare_content_length(self, body: Any) -> None:
+        """Set Content-Length from ``body``; "0" for a bodiless method other than GET and HEAD.
+
+        A body of unknown length gets no header here (prepare_body chose chunked framing).
+        """
+        if body is not None:
+            length = super_len(body)
+            if length:
+                self.headers["Content-Length"] = str(length)
+        elif self.method not in ("GET", "HEAD") and self.headers.get("Content-Length") is None:
+            # Servers may refuse a POST/PUT without a length (411); say the body is empty.
+            self.headers["Content-Length"] = "0"
+
+    def prepare_auth(self, auth: Any, url: str = "") -> None:
+        """Apply ``auth``: a ``(user, password)`` tuple means Basic; a callable is called.
+
+        Without ``auth``, credentials in the URL (``http://user:pass@host/``) are used.
+        """
+        if auth is None:
+            if self.url is None or "@" not in self.url:
+                return
+            url_auth = get_auth_from_url(self.url)
+            auth = url_auth if any(url_auth) else None
+
+        if auth:
+            if isinstance(auth, tuple) and len(auth) == 2:
+                auth = HTTPBasicAuth(*auth)
+            # The auth object may return a new request; take over its state.
+            r = auth(self)
+            self.__dict__.update(r.__dict__)
+            # The auth may have changed the body (signing schemes do).
+            self.prepare_content_length(self.body)
+
+    def prepare_cookies(self, cookies: Any) -> None:
+        """Build the Cookie header from ``cookies`` (a dict or a CookieJar).
+
+        An explicit Cookie header given by the user is kept: the jar only fills in a missing
+        one. Hence, as in requests, calling this again has no effect unless the Cookie header is
+        removed first.
+        """
+        if isinstance(cookies, CookieJar):
+            self._cookies = cookies
+        else:
+            self._cookies = cookiejar_from_dict(cookies)
+        if not len(self._cookies):
+            return
+        cookie_header = get_cookie_header(self._cookies, self)
+        if cookie_header is not None:
+            self.headers["Cookie"] = cookie_header
+
+    def prepare_hooks(self, hooks: Optional[Mapping[str, Any]]) -> None:
+        """Register the given hooks (``{event: callable or list}``)."""
+        # hooks can be passed as None to the prepare method and to this one alike.
+        if not hooks:
+            return
+        for event in hooks:
+            value = hooks[event]
+            if value:
+                self.register_hook(event, value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Response
+# ---------------------------------------------------------------------------------------------
+
+
+class Response:
+    """The server's response to a request.
+
+    The body is read lazily from ``raw``: :attr:`content` reads all of it, :meth:`iter_content`
+    streams it. ``cookies`` is created on first access, so that a response without cookies
+    costs no cookie jar.
+    """
+
+    __attrs__ = [
+        "_content",
+        "status_code",
+        "headers",
+        "url",
+        "history",
+        "encoding",
+        "reason",
+        "cookies",
+        "elapsed",
+        "request",
+    ]
+
+    def __init__(self) -> None:
+        self._content: Union[bool, bytes, None] = False
+        self._content_consumed = False
+        self._next: Optional[PreparedRequest] = None
+        #: Integer code of the response, e.g. 404 or 200.
+        self.status_code: Any = None
+        #: Case-insensitive dictionary of response headers.
+        self.headers: Any = CaseInsensitiveDict()
+        #: File-like object over the body (the transport's RawResponse).
+        self.raw: Any = None
+        #: Final URL location of the response.
+        self.url: Any = None
+        #: Encoding used to decode ``text``.
+        self.encoding: Optional[str] = None
+        #: The responses of the redirects followed to get here, oldest first.
+        self.history: list[Response] = []
+        #: Textual reason of the status, e.g. "Not Found".
+        self.reason: Any = None
+        self._cookie_jar: Any = None
+        #: Time between sending the request and parsing the response head.
+        self.elapsed: datetime.timedelta = _ZERO_ELAPSED
+        #: The PreparedRequest this is a response to.
+        self.request: Any = None
+
+    @property
+    def cookies(self) -> Any:
+        """A RequestsCookieJar of the cookies the server sent back (created on first use)."""
+        jar = self._cookie_jar
+        if jar is None:
+            jar = self._cookie_jar = cookiejar_from_dict({})
+        return jar
+
+    @cookies.setter
+    def cookies(self, value: Any) -> None:
+        self._cookie_jar = value
+
+    def __enter__(self) -> Response:
+        return self
+
+    def __exit__(self, *args: Any) -> None:
+        self.close()
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Read the body first: raw (a live connection) cannot be pickled and is dropped.
+        if not self._content_consumed:
+            _ = self.content
+        return {attr: getattr(self, attr, None) for attr in self.__attrs__}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._next = None
+        self._cookie_jar = None
+        for name, value in state.items():
+            setattr(self, name, value)
+        # pickled objects do not have .raw
+        self._content_consumed = True
+        self.raw = None
+
+    def __repr__(self) -> str:
+        return f"<Response [{self.status_code}]>"
+
+    def __bool__(self) -> bool:
+        """True when :attr:`status_code` is below 400 (see :attr:`ok`)."""
+        return self.ok
+
+    def __iter__(self) -> Iterator[Any]:
+        """Iterate over the body in 128-byte chunks."""
+        return self.iter_content(128)
+
+    @property
+    def ok(self) -> bool:
+        """False for a 4xx or 5xx status, True otherwise (not "is it 200 OK")."""
+        try:
+            self.raise_for_status()
+        except HTTPError:
+            return False
+        return True
+
+    @property
+    def is_redirect(self) -> bool:
+        """True for a redirect with a Location that a Session would follow."""
+        return "location" in self.headers and self.status_code in REDIRECT_STATI
+
+    @property
+    def is_permanent_redirect(self) -> bool:
+        """True for a 301 or 308 with a Location."""
+        return "location" in self.headers and self.status_code in (
+            codes.moved_permanently,
+            codes.permanent_redirect,
+        )
+
+    @property
+    def next(self) -> Optional[PreparedRequest]:
+        """The PreparedRequest of the next redirect, when redirects were not followed."""
+        return self._next
+
+    @property
+    def apparent_encoding(self) -> Optional[str]:
+        """The encoding charset-normalizer guesses from the body.
+
+        Named as chardet names it (``"utf-8"``, ``"ascii"``, ``"Windows-1252"``), as requests
+        reports it; ``None`` when no encoding fits.
+        """
+        import charset_normalizer
+
+        content = self.content
+        if content is None:
+            return None
+        best = charset_normalizer.from_bytes(content).best()
+        if best is None:
+            return None
+        encoding = best.encoding
+        if encoding == "utf_8" and best.bom:
+            encoding = "utf_8_sig"
+        try:
+            from charset_normalizer.constant import CHARDET_CORRESPONDENCE
+        except ImportError:  # pragma: no cover - older charset-normalizer
+            return encoding
+        return CHARDET_CORRESPONDENCE.get(encoding, encoding)
+
+    def iter_content(
+        self, chunk_size: Optional[int] = 1, decode_unicode: bool = False
+    ) -> Iterator[Any]:
+        """Iterate over the body in pieces of at most ``chunk_size`` bytes.
+
+        Without ``stream=True`` the body is already in memory and comes out in slices; with it,
+        the body is read from ``raw`` as it arrives (decompressed), so the pieces may be smaller.
+        With ``decode_unicode`` the pieces are decoded with :attr:`encoding` (when it is set).
+
+        :raises StreamConsumedError: the stream was read already and not kept in memory.
+        :raises TypeError: ``chunk_size`` is neither an int nor None.
+        """
+        if self._content_consumed and isinstance(self._content, bool):
+            raise StreamConsumedError()
+        if chunk_size is not None and not isinstance(chunk_size, int):
+            raise TypeError(f"chunk_size must be an int, it is instead a {type(chunk_size)}.")
+
+        chunks: Iterator[Any]
+        if isinstance(self._content, bytes) or self._content_consumed:
+            chunks = iter_slices(self._content, chunk_size) if self._content else iter(())
+        else:
+            chunks = self._generate(chunk_size)
+        if decode_unicode:
+            chunks = stream_decode_response_unicode(chunks, self)
+        return chunks
+
+    def _generate(self, chunk_size: Optional[int]) -> Iterator[bytes]:
+        raw = self.raw
+        if raw is None:
+            self._content_consumed = True
+            return
+        if hasattr(raw, "stream"):
+            # The transport's raw decodes content codings and raises our exceptions itself.
+            yield from raw.stream(chunk_size, decode_content=True)
+        else:
+            while True:
+                chunk = raw.read(chunk_size)
+                if not chunk:
+                    break
+                yield chunk
+        self._content_consumed = True
+
+    def iter_lines(
+        self,
+        chunk_size: int = ITER_CHUNK_SIZE,
+        decode_unicode: bool = False,
+        delimiter: Optional[Union[str, bytes]] = None,
+    ) -> Iterator[Any]:
+        """Iterate over the body line by line (``splitlines`` or ``delimiter``).
+
+        A line cut by a chunk boundary is held back and joined with the next chunk. As in
+        requests, this is not reentrant-safe, and with the default splitting a CR LF cut between
+        two chunks gives an extra empty line; pass ``delimiter`` to avoid it.
+        """
+        pending = None
+        for chunk in self.iter_content(chunk_size=chunk_size, decode_unicode=decode_unicode):
+            if pending is not None:
+                chunk = pending + chunk
+            if delimiter:
+                lines = chunk.split(delimiter)
+            else:
+                lines = chunk.splitlines()
+            if lines and lines[-1] and chunk and lines[-1][-1] == chunk[-1]:
+                pending = lines.pop()
+            else:
+                pending = None
+            yield from lines
+        if pending is not None:
+            yield pending
+
+    @property
+    def content(self) -> Optional[bytes]:
+        """The whole body as bytes (read on first access, then kept)."""
+        if self._content is False:
+            if self._content_consumed:
+                raise RuntimeError("The content for this response was already consumed")
+            if self.status_code == 0 or self.raw is None:
+                self._content = None
+            else:
+                self._content = b"".join(self.iter_content(CONTENT_CHUNK_SIZE)) or b""
+        self._content_consumed = True
+        return self._content  # type: ignore[return-value]
+
+    @property
+    def text(self) -> str:
+        """The body as str, decoded with :attr:`encoding`, else :attr:`apparent_encoding`.
+
+        Undecodable bytes become U+FFFD rather than raising.
+        """
+        content = self.content
+        if not content:
+            return ""
+        encoding = self.encoding
+        if encoding is None:
+            encoding = self.apparent_encoding
+        try:
+            return str(content, encoding, errors="replace")  # type: ignore[arg-type]
+        except (LookupError, TypeError):
+            # An unknown encoding name or None: fall back to the default (UTF-8).
+            return str(content, errors="replace")
+
+    def json(self, **kwargs: Any) -> Any:
+        """Decode the body as JSON (``json.loads`` keyword arguments pass through).
+
+        Without a declared encoding the UTF flavour is guessed from the first bytes (RFC 4627).
+
+        :raises JSONDecodeError: the body is not valid JSON (``msg``, ``doc``, ``pos`` kept).
+        """
+        content = self.content
+        if not self.encoding and content and len(content) > 3:
+            encoding = guess_json_utf(content)
+            if encoding is not None:
+                try:
+                    return complexjson.loads(content.decode(encoding), **kwargs)
+                except UnicodeDecodeError:
+                    # Wrong guess: fall through to text, which uses the detected encoding.
+                    pass
+                except complexjson.JSONDecodeError as e:
+                    raise RequestsJSONDecodeError(e.msg, e.doc, e.pos) from e
+        try:
+            return complexjson.loads(self.text, **kwargs)
+        except complexjson.JSONDecodeError as e:
+            raise RequestsJSONDecodeError(e.msg, e.doc, e.pos) from e
+
+    @property
+    def links(self) -> dict[str, dict[str, str]]:
+        """The parsed Link header, keyed by ``rel`` (or by URL when there is no rel)."""
+        header = self.headers.get("link")
+        resolved: dict[str, dict[str, str]] = {}
+        if header:
+            for link in parse_header_links(header):
+                key = link.get("rel") or link.get("url") or ""
+                resolved[key] = link
+        return resolved
+
+    def raise_for_status(self) -> None:
+        """Raise :class:`HTTPError` for a 4xx or 5xx status; do nothing otherwise."""
+        status = self.status_code
+        if status is None or status < 400 or status >= 600:
+            return
+        reason = self.reason
+        if isinstance(reason, bytes):
+            # Some servers send UTF-8 reasons; fall back to ISO-8859-1, which never fails.
+            try:
+                reason = reason.decode("utf-8")
+            except UnicodeDecodeError:
+                reason = reason.decode("iso-8859-1")
+        kind = "Client" if status < 500 else "Server"
+        raise HTTPError(f"{status} {kind} Error: {reason} for url: {self.url}", response=self)
+
+    def close(self) -> None:
+        """Release the connection back to the pool (or close it if the body was not read).
+
+        Not needed normally: reading the body to the end releases the connection.
+        """
+        raw = self.raw
+        if raw is None:
+            return
+        if not self._content_consumed:
+            raw.close()
+        release_conn = getattr(raw, "release_conn", None)
+        if release_conn is not None:
+            release_conn()
