@@ -9,6 +9,7 @@ hang the test run, and everything is closed at ``stop()``.
 from __future__ import annotations
 
 import socket
+import struct
 import threading
 import weakref
 from collections.abc import Callable
@@ -220,3 +221,60 @@ class RawServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+# --- building blocks for fault handlers ---------------------------------------------------------
+
+
+def response(
+    status: int = 200,
+    body: bytes = b"",
+    headers: tuple[tuple[str, str], ...] | list[tuple[str, str]] = (),
+    reason: str | None = None,
+    version: str = "HTTP/1.1",
+    length: bool = True,
+) -> bytes:
+    """Build a response; Content-Length is added unless ``length`` is False or one is given."""
+    reasons = {200: "OK", 204: "No Content", 301: "Moved Permanently", 302: "Found"}
+    reasons.update({303: "See Other", 307: "Temporary Redirect", 308: "Permanent Redirect"})
+    reasons.update({100: "Continue", 404: "Not Found", 503: "Service Unavailable"})
+    lines = [f"{version} {status} {reason if reason is not None else reasons.get(status, 'X')}"]
+    names = {name.lower() for name, _ in headers}
+    lines += [f"{name}: {value}" for name, value in headers]
+    if length and "content-length" not in names and "transfer-encoding" not in names:
+        lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+
+
+def reset(sock: socket.socket) -> None:
+    """Close with SO_LINGER 0 so the peer sees a TCP reset instead of an orderly FIN."""
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.close()
+    except OSError:
+        pass
+
+
+def wait_closed(sock: socket.socket, limit: float = SOCKET_TIMEOUT) -> None:
+    """Block until the peer closes (or the server stops), discarding anything it sends."""
+    sock.settimeout(limit)
+    try:
+        while sock.recv(65536):
+            pass
+    except OSError:
+        pass
+
+
+def once(payload: bytes, then: str = "close") -> Handler:
+    """Handler: read one request, send ``payload``, then "close", "reset" or "hold" the socket."""
+
+    def handler(sock: socket.socket) -> None:
+        if read_request(sock) is None:
+            return
+        sock.sendall(payload)
+        if then == "reset":
+            reset(sock)
+        elif then == "hold":
+            wait_closed(sock)
+
+    return handler

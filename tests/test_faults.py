@@ -1,0 +1,509 @@
+"""The fault matrix: what a user sees when the server or the network misbehaves.
+
+Every row is a raw-socket server on 127.0.0.1 that misbehaves in one precise way, driven through
+the public Session API. The promise under test: the call either succeeds with the complete,
+correct body, or raises one of the library's exceptions quickly; it never hangs, never returns
+silently short content, and never lets a socket, ssl or h11 exception escape.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+import tracemalloc
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from httpcore_lite import exceptions
+from httpcore_lite.adapters import HTTPAdapter, Retry, Timeout
+from httpcore_lite.sessions import Session
+from tests.servers.procs import free_port
+from tests.servers.raw import (
+    RawServer,
+    canned,
+    once,
+    read_request,
+    reset,
+    response,
+    wait_closed,
+)
+
+RawFactory = Callable[[Callable[[socket.socket], None]], RawServer]
+
+
+@pytest.fixture
+def session() -> Iterator[Session]:
+    with Session() as s:
+        yield s
+
+
+def _requests_seen(srv: RawServer, method: bytes) -> int:
+    return sum(1 for r in srv.requests if r.startswith(method + b" "))
+
+
+# --- keep-alive -----------------------------------------------------------------------------------
+
+
+def test_idle_keepalive_closed_by_server_is_transparent(
+    raw_server: RawFactory, session: Session
+) -> None:
+    closed = threading.Event()
+
+    def handler(sock: socket.socket) -> None:
+        # Answer one request as if keeping the connection alive, then close it while idle.
+        if read_request(sock) is None:
+            return
+        sock.sendall(response(200, b"first"))
+        time.sleep(0.05)
+        sock.close()
+        closed.set()
+
+    srv = raw_server(handler)
+    assert session.get(srv.url, timeout=5).content == b"first"
+    assert closed.wait(5)
+    time.sleep(0.1)  # let the FIN arrive at the client
+    second = session.get(srv.url, timeout=5)
+    assert second.status_code == 200
+    assert second.content == b"first"
+    assert srv.connections == 2
+
+
+def test_reused_connection_dropped_before_answer_is_retried_for_get(
+    raw_server: RawFactory, session: Session
+) -> None:
+    """The server reads the second request and closes without a byte: the race every pool
+    meets when a server times out an idle connection just as the client reuses it."""
+    calls: list[int] = []
+
+    def handler(sock: socket.socket) -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            if read_request(sock) is None:
+                return
+            sock.sendall(response(200, b"one"))
+            read_request(sock)  # the reuse attempt: swallowed, then the connection dies
+            return
+        if read_request(sock) is None:
+            return
+        sock.sendall(response(200, b"two"))
+        wait_closed(sock)
+
+    srv = raw_server(handler)
+    assert session.get(srv.url, timeout=5).content == b"one"
+    assert session.get(srv.url, timeout=5).content == b"two"
+    assert srv.connections == 2
+    assert _requests_seen(srv, b"GET") == 3
+
+
+# --- nothing, or nothing useful, comes back -------------------------------------------------------
+
+
+def test_accept_and_never_answer_raises_read_timeout(
+    raw_server: RawFactory, session: Session
+) -> None:
+    def handler(sock: socket.socket) -> None:
+        read_request(sock)
+        wait_closed(sock)
+
+    srv = raw_server(handler)
+    timeout = 0.5
+    started = time.monotonic()
+    with pytest.raises(exceptions.ReadTimeout):
+        session.get(srv.url, timeout=(2, timeout))
+    assert time.monotonic() - started < 1.5 * timeout + 0.25
+
+
+def test_accept_and_never_read_raises_read_timeout(
+    raw_server: RawFactory, session: Session
+) -> None:
+    srv = raw_server(wait_closed)
+    timeout = 0.5
+    started = time.monotonic()
+    with pytest.raises(exceptions.ReadTimeout):
+        session.get(srv.url, timeout=timeout)
+    assert time.monotonic() - started < 1.5 * timeout + 0.25
+
+
+def test_answer_nothing_and_close_raises_connection_error(
+    raw_server: RawFactory, session: Session
+) -> None:
+    srv = raw_server(lambda sock: None if read_request(sock) is None else sock.close())
+    started = time.monotonic()
+    with pytest.raises(exceptions.ConnectionError):
+        session.get(srv.url, timeout=5)
+    assert time.monotonic() - started < 2
+
+
+def test_reset_before_answer_raises_connection_error(
+    raw_server: RawFactory, session: Session
+) -> None:
+    srv = raw_server(lambda sock: None if read_request(sock) is None else reset(sock))
+    with pytest.raises(exceptions.ConnectionError):
+        session.get(srv.url, timeout=5)
+
+
+def test_refused_port_raises_connection_error(session: Session) -> None:
+    port = free_port()  # nothing listens there
+    with pytest.raises(exceptions.ConnectionError) as info:
+        session.get(f"http://127.0.0.1:{port}/", timeout=5)
+    assert not isinstance(info.value, exceptions.Timeout)
+
+
+# --- truncated bodies -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_truncated_content_length_body_raises_chunked_encoding_error(
+    raw_server: RawFactory, session: Session, stream: bool
+) -> None:
+    payload = b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + b"x" * 50
+    srv = raw_server(once(payload))
+    got = b""
+    with pytest.raises(exceptions.ChunkedEncodingError):
+        r = session.get(srv.url, timeout=5, stream=stream)
+        for piece in r.iter_content(16):
+            got += piece
+    assert len(got) < 100  # never a silently short "complete" body
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"5\r\nhello\r\n",  # no last chunk
+        b"a\r\nhel",  # cut inside a chunk
+        b"5\r\nhello\r\n0\r\n",  # last chunk without the final CRLF
+    ],
+    ids=["no-last-chunk", "mid-chunk", "no-final-crlf"],
+)
+def test_truncated_chunked_body_raises_chunked_encoding_error(
+    raw_server: RawFactory, session: Session, body: bytes
+) -> None:
+    payload = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + body
+    srv = raw_server(once(payload))
+    with pytest.raises(exceptions.ChunkedEncodingError):
+        session.get(srv.url, timeout=5)
+
+
+def test_reset_mid_body_raises(raw_server: RawFactory, session: Session) -> None:
+    payload = b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n" + b"x" * 1000
+
+    def handler(sock: socket.socket) -> None:
+        if read_request(sock) is None:
+            return
+        sock.sendall(payload)
+        time.sleep(0.05)
+        reset(sock)
+
+    srv = raw_server(handler)
+    with pytest.raises((exceptions.ChunkedEncodingError, exceptions.ConnectionError)):
+        session.get(srv.url, timeout=5)
+
+
+# --- malformed heads ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b"this is not http at all\r\n\r\n",
+        b"\x00\xff\xfe\x80\x16\x03\x01 binary status\r\n\r\n",
+        b"HTTP/3.7 200 OK\r\nContent-Length: 2\r\n\r\nok",
+        b"HTTP/1.1 2000 OK\r\nContent-Length: 2\r\n\r\nok",
+        b"HTTP/1.1 200 OK\r\nno colon in this header\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nok",
+        b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\nok",
+    ],
+    ids=[
+        "garbage",
+        "binary-status-line",
+        "unknown-http-version",
+        "bad-status-code",
+        "header-without-colon",
+        "conflicting-content-length",
+        "negative-content-length",
+    ],
+)
+def test_malformed_head_raises_connection_error(
+    raw_server: RawFactory, session: Session, payload: bytes
+) -> None:
+    srv = raw_server(once(payload))
+    started = time.monotonic()
+    with pytest.raises(exceptions.ConnectionError):
+        session.get(srv.url, timeout=5)
+    assert time.monotonic() - started < 3
+
+
+def test_two_mib_header_is_refused(raw_server: RawFactory, session: Session) -> None:
+    big = b"HTTP/1.1 200 OK\r\nX-Big: " + b"a" * (2 << 20) + b"\r\nContent-Length: 2\r\n\r\nok"
+    srv = raw_server(once(big))
+    tracemalloc.start()
+    try:
+        with pytest.raises(exceptions.ConnectionError):
+            session.get(srv.url, timeout=5)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # refused at the head limit, not after buffering (and copying) the whole 2 MiB
+    assert peak < 8 << 20
+
+
+@pytest.mark.timeout(30)
+def test_endless_headers_are_refused_in_bounded_memory(
+    raw_server: RawFactory, session: Session
+) -> None:
+    def handler(sock: socket.socket) -> None:
+        if read_request(sock) is None:
+            return
+        sock.sendall(b"HTTP/1.1 200 OK\r\n")
+        line = b"X-More: " + b"v" * 56 + b"\r\n"
+        block = line * 1024  # 64 KiB of header lines
+        for _ in range(1024):  # give up after 64 MiB
+            sock.sendall(block)
+
+    srv = raw_server(handler)
+    started = time.monotonic()
+    tracemalloc.start()
+    try:
+        with pytest.raises(exceptions.ConnectionError):
+            session.get(srv.url, timeout=5)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 << 20
+    assert time.monotonic() - started < 10
+
+
+# --- slow servers and deadlines -------------------------------------------------------------------
+
+
+def _drip(payload: bytes, piece: int, pause: float) -> Callable[[socket.socket], None]:
+    def handler(sock: socket.socket) -> None:
+        if read_request(sock) is None:
+            return
+        for i in range(0, len(payload), piece):
+            sock.sendall(payload[i : i + piece])
+            time.sleep(pause)
+        wait_closed(sock)
+
+    return handler
+
+
+def test_slow_drip_within_read_timeout_succeeds(raw_server: RawFactory, session: Session) -> None:
+    body = b"0123456789" * 3
+    srv = raw_server(_drip(response(200, body), piece=4, pause=0.05))
+    r = session.get(srv.url, timeout=(2, 0.5))
+    assert r.status_code == 200
+    assert r.content == body
+
+
+def test_slow_drip_beyond_total_timeout_fails_at_deadline(
+    raw_server: RawFactory, session: Session
+) -> None:
+    # Each byte arrives well within the read timeout; only the total deadline can stop it.
+    head = b"HTTP/1.1 200 OK\r\nContent-Length: 60\r\n\r\n"
+    srv = raw_server(_drip(head + b"x" * 60, piece=1, pause=0.05))
+    total = 1.0
+    started = time.monotonic()
+    with pytest.raises(exceptions.Timeout):
+        session.get(srv.url, timeout=Timeout(connect=2, read=1, total=total))
+    assert time.monotonic() - started < 1.5 * total
+
+
+def test_total_timeout_covers_a_stalled_head(raw_server: RawFactory, session: Session) -> None:
+    srv = raw_server(_drip(b"HTTP/1.1 200 OK\r\n" + b"X-Slow: 1\r\n" * 60, piece=11, pause=0.05))
+    total = 0.8
+    started = time.monotonic()
+    with pytest.raises(exceptions.Timeout):
+        session.get(srv.url, timeout=Timeout(connect=2, read=1, total=total))
+    assert time.monotonic() - started < 1.5 * total
+
+
+# --- protocol variants that must simply work ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "interim",
+    [
+        b"HTTP/1.1 100 Continue\r\n\r\n",
+        b"HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n",
+        b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 102 Processing\r\n\r\n",
+    ],
+    ids=["100-continue", "103-early-hints", "two-interim"],
+)
+def test_interim_responses_are_skipped(
+    raw_server: RawFactory, session: Session, interim: bytes
+) -> None:
+    srv = raw_server(canned(interim + response(200, b"final"), response(200, b"again")))
+    r = session.post(srv.url, data=b"payload", timeout=5)
+    assert r.status_code == 200
+    assert r.content == b"final"
+    # the connection is still in a clean state for the next request
+    assert session.get(srv.url, timeout=5).content == b"again"
+    assert srv.connections == 1
+
+
+def test_http10_reply_is_read_and_not_reused(raw_server: RawFactory, session: Session) -> None:
+    def handler(sock: socket.socket) -> None:
+        while read_request(sock) is not None:
+            sock.sendall(response(200, b"hello", version="HTTP/1.0"))
+
+    srv = raw_server(handler)
+    for _ in range(2):
+        r = session.get(srv.url, timeout=5)
+        assert r.content == b"hello"
+        assert r.raw.version == 10
+    assert srv.connections == 2  # HTTP/1.0 without keep-alive: one connection per request
+
+
+@pytest.mark.parametrize("version", ["HTTP/1.0", "HTTP/1.1"])
+def test_close_delimited_reply_is_read_to_eof(
+    raw_server: RawFactory, session: Session, version: str
+) -> None:
+    body = b"close-delimited " * 1000
+    srv = raw_server(once(response(200, body, version=version, length=False)))
+    r = session.get(srv.url, timeout=5)
+    assert r.content == body
+    second = raw_server(once(response(200, body, version=version, length=False)))
+    r = session.get(second.url, timeout=5, stream=True)
+    assert b"".join(r.iter_content(1000)) == body
+
+
+# --- retries --------------------------------------------------------------------------------------
+
+
+def test_port_that_listens_late_is_reached_with_connect_retries(session: Session) -> None:
+    port = free_port()
+    servers: list[RawServer] = []
+
+    def start_later() -> None:
+        time.sleep(0.4)
+        servers.append(RawServer(canned(response(200, b"late")), port=port))
+
+    starter = threading.Thread(target=start_later, daemon=True)
+    starter.start()
+    try:
+        session.mount(
+            "http://", HTTPAdapter(max_retries=Retry(total=10, connect=10, backoff_factor=0.1))
+        )
+        started = time.monotonic()
+        r = session.get(f"http://127.0.0.1:{port}/", timeout=2)
+        assert r.content == b"late"
+        assert time.monotonic() - started < 8
+    finally:
+        starter.join(5)
+        for srv in servers:
+            srv.stop()
+
+
+def test_port_that_listens_late_fails_without_retries(session: Session) -> None:
+    port = free_port()
+    with pytest.raises(exceptions.ConnectionError):
+        session.get(f"http://127.0.0.1:{port}/", timeout=2)
+
+
+def test_503_with_retry_after_is_respected(raw_server: RawFactory, session: Session) -> None:
+    srv = raw_server(
+        canned(
+            response(503, b"busy", headers=[("Retry-After", "1")]),
+            response(200, b"done"),
+        )
+    )
+    session.mount("http://", HTTPAdapter(max_retries=Retry(total=3, status_forcelist=[503])))
+    started = time.monotonic()
+    r = session.get(srv.url, timeout=5)
+    elapsed = time.monotonic() - started
+    assert r.status_code == 200
+    assert r.content == b"done"
+    assert _requests_seen(srv, b"GET") == 2
+    assert elapsed >= 0.9  # the server asked for one second; a sleep never ends early
+    assert elapsed < 5
+
+
+def test_503_retries_exhausted_raise_retry_error(raw_server: RawFactory, session: Session) -> None:
+    busy = response(503, b"busy", headers=[("Retry-After", "0")])
+    srv = raw_server(canned(busy, busy, busy, busy))
+    session.mount("http://", HTTPAdapter(max_retries=Retry(total=2, status_forcelist=[503])))
+    with pytest.raises(exceptions.RetryError):
+        session.get(srv.url, timeout=5)
+    assert _requests_seen(srv, b"GET") == 3
+
+
+def _dies_after_reading_once() -> tuple[Callable[[socket.socket], None], list[int]]:
+    """First connection: read the request and die without answering; later ones answer."""
+    calls: list[int] = []
+
+    def handler(sock: socket.socket) -> None:
+        calls.append(1)
+        if read_request(sock) is None:
+            return
+        if len(calls) == 1:
+            return  # closed by the server after the whole request arrived
+        sock.sendall(response(200, b"stored"))
+        wait_closed(sock)
+
+    return handler, calls
+
+
+def test_post_whose_connection_dies_is_not_resent(raw_server: RawFactory, session: Session) -> None:
+    handler, _ = _dies_after_reading_once()
+    srv = raw_server(handler)
+    with pytest.raises(exceptions.ConnectionError):
+        session.post(srv.url, data=b"charge the card", timeout=5)
+    assert _requests_seen(srv, b"POST") == 1
+
+
+def test_post_whose_connection_dies_is_not_resent_by_default_retry(
+    raw_server: RawFactory, session: Session
+) -> None:
+    # Retry's default allowed_methods are the idempotent ones: POST is not among them.
+    handler, _ = _dies_after_reading_once()
+    srv = raw_server(handler)
+    session.mount("http://", HTTPAdapter(max_retries=Retry(total=3, read=3)))
+    with pytest.raises(exceptions.ConnectionError):
+        session.post(srv.url, data=b"charge the card", timeout=5)
+    assert _requests_seen(srv, b"POST") == 1
+
+
+def test_post_on_reused_connection_that_dies_is_not_resent(
+    raw_server: RawFactory, session: Session
+) -> None:
+    """The pool's own retry of a reused connection must not cover a fully sent POST."""
+    calls: list[int] = []
+
+    def handler(sock: socket.socket) -> None:
+        calls.append(1)
+        if read_request(sock) is None:
+            return
+        sock.sendall(response(200, b"warm"))
+        read_request(sock)  # the POST arrives whole; the connection dies unanswered
+
+    srv = raw_server(handler)
+    assert session.get(srv.url, timeout=5).content == b"warm"
+    with pytest.raises(exceptions.ConnectionError):
+        session.post(srv.url, data=b"charge the card", timeout=5)
+    assert _requests_seen(srv, b"POST") == 1
+
+
+def test_post_whose_connection_dies_is_resent_when_retry_allows(
+    raw_server: RawFactory, session: Session
+) -> None:
+    handler, _ = _dies_after_reading_once()
+    srv = raw_server(handler)
+    retry = Retry(total=3, read=3, allowed_methods=frozenset({"POST"}))
+    session.mount("http://", HTTPAdapter(max_retries=retry))
+    r = session.post(srv.url, data=b"charge the card", timeout=5)
+    assert r.content == b"stored"
+    assert _requests_seen(srv, b"POST") == 2
+    assert all(req.endswith(b"charge the card") for req in srv.requests)
+
+
+def test_get_whose_connection_dies_is_retried_by_retry(
+    raw_server: RawFactory, session: Session
+) -> None:
+    handler, _ = _dies_after_reading_once()
+    srv = raw_server(handler)
+    session.mount("http://", HTTPAdapter(max_retries=Retry(total=2, read=2)))
+    assert session.get(srv.url, timeout=5).content == b"stored"
+    assert _requests_seen(srv, b"GET") == 2
