@@ -105,12 +105,7 @@ def test_head_has_no_body(httpbin_url):
 
 
 def test_set_cookie_extracted(httpbin_url):
-    response = HTTPAdapter().send(
-        prepare("GET", httpbin_url + "/cookies/set?k=v", allow_redirects=False)
-        if False
-        else prepare("GET", httpbin_url + "/cookies/set?k=v"),
-        timeout=10,
-    )
+    response = HTTPAdapter().send(prepare("GET", httpbin_url + "/cookies/set?k=v"), timeout=10)
     assert response.status_code == 302
     assert response.cookies.get("k") == "v"
 

@@ -1,0 +1,189 @@
+"""Proxies: forward http:// through proxy.py, CONNECT tunnels for https://, credentials."""
+
+from __future__ import annotations
+
+import socket
+import ssl
+import threading
+
+import pytest
+
+from httpcore_lite.adapters import HTTPAdapter
+from httpcore_lite.exceptions import ProxyError
+from httpcore_lite.models import Request
+from tests.servers.raw import canned, read_request
+
+OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+
+
+def prepare(method: str, url: str, **kwargs):
+    return Request(method, url, **kwargs).prepare()
+
+
+def _without_auth(proxy_url: str) -> str:
+    scheme, _, rest = proxy_url.partition("://")
+    return f"{scheme}://{rest.rpartition('@')[2]}"
+
+
+def test_http_through_proxy(proxy_url, raw_server):
+    origin = raw_server(canned(OK, OK))
+    adapter = HTTPAdapter()
+    for _ in range(2):
+        response = adapter.send(
+            prepare("GET", origin.url + "/a"), proxies={"http": proxy_url}, timeout=10
+        )
+        assert response.content == b"ok"
+    assert len(origin.requests) == 2
+    stats = adapter.stats()
+    assert stats.opened == 1 and stats.reused == 1  # the connection to the proxy was kept
+
+
+def test_forward_request_is_absolute_form_with_proxy_credentials(raw_server):
+    fake_proxy = raw_server(canned(OK))
+    proxy = f"http://us%40er:p%3Ass@127.0.0.1:{fake_proxy.port}"
+    adapter = HTTPAdapter()
+    response = adapter.send(
+        prepare("GET", "http://example.org/x?y=1#frag"), proxies={"http": proxy}
+    )
+    assert response.content == b"ok"
+    head = fake_proxy.requests[0]
+    assert head.startswith(b"GET http://example.org/x?y=1 HTTP/1.1\r\n")
+    assert b"\r\nProxy-Authorization: Basic dXNAZXI6cDpzcw==\r\n" in head  # "us@er:p:ss"
+    assert b"Host: example.org\r\n" in head
+
+
+def test_auth_proxy_http(auth_proxy_url, raw_server):
+    origin = raw_server(canned(OK))
+    response = HTTPAdapter().send(
+        prepare("GET", origin.url), proxies={"http": auth_proxy_url}, timeout=10
+    )
+    assert response.content == b"ok"
+    assert b"proxy-authorization" not in origin.requests[0].lower()
+
+
+def test_auth_proxy_without_credentials_answers_407(auth_proxy_url, raw_server):
+    origin = raw_server(canned(OK))
+    proxy = _without_auth(auth_proxy_url)
+    response = HTTPAdapter().send(prepare("GET", origin.url), proxies={"http": proxy}, timeout=10)
+    assert response.status_code == 407
+    assert origin.requests == []
+
+
+def test_https_through_proxy_tunnel(proxy_url, httpbin_tls_url, ca_bundle):
+    adapter = HTTPAdapter()
+    for _ in range(2):
+        response = adapter.send(
+            prepare("GET", httpbin_tls_url + "/get"),
+            proxies={"https": proxy_url},
+            verify=ca_bundle,
+            timeout=10,
+        )
+        assert response.json()["url"].endswith("/get")
+    assert adapter.stats().opened == 1
+
+
+def _tls_origin(raw_server, ca):
+    """A TLS origin; returns the server and the list of decrypted requests it received."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("localhost", "127.0.0.1").configure_cert(context)
+    heads: list[bytes] = []
+
+    def handler(sock: socket.socket) -> None:
+        try:
+            tls = context.wrap_socket(sock, server_side=True)
+        except (ssl.SSLError, OSError):
+            return
+        while (request := read_request(tls)) is not None:
+            heads.append(request)
+            tls.sendall(OK)
+
+    server = raw_server(handler)
+    return server, heads
+
+
+def test_tunnel_never_carries_proxy_authorization(auth_proxy_url, raw_server, ca, ca_bundle):
+    origin, heads = _tls_origin(raw_server, ca)
+    request = prepare("GET", f"https://localhost:{origin.port}/secret")
+    response = HTTPAdapter().send(
+        request, proxies={"https": auth_proxy_url}, verify=ca_bundle, timeout=10
+    )
+    assert response.content == b"ok"
+    assert len(heads) == 1
+    assert b"proxy-authorization" not in heads[0].lower()
+
+
+def test_proxy_auth_header_moves_to_connect(auth_proxy_url, raw_server, ca, ca_bundle):
+    from httpcore_lite.auth import _basic_auth_str
+
+    origin, heads = _tls_origin(raw_server, ca)
+    request = prepare("GET", f"https://localhost:{origin.port}/")
+    request.headers["Proxy-Authorization"] = _basic_auth_str("user", "pass")
+    proxy = _without_auth(auth_proxy_url)
+    response = HTTPAdapter().send(request, proxies={"https": proxy}, verify=ca_bundle, timeout=10)
+    assert response.content == b"ok"  # the proxy accepted the credentials on CONNECT
+    assert b"proxy-authorization" not in heads[0].lower()
+    assert "Proxy-Authorization" in request.headers  # the caller's request is untouched
+
+
+def test_https_auth_proxy_without_credentials_is_proxy_error(
+    auth_proxy_url, httpbin_tls_url, ca_bundle
+):
+    proxy = _without_auth(auth_proxy_url)
+    with pytest.raises(ProxyError, match="407"):
+        HTTPAdapter().send(
+            prepare("GET", httpbin_tls_url + "/get"),
+            proxies={"https": proxy},
+            verify=ca_bundle,
+            timeout=10,
+        )
+
+
+def test_connect_refused_by_proxy(raw_server):
+    fake_proxy = raw_server(canned(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n"))
+    with pytest.raises(ProxyError, match="403"):
+        HTTPAdapter().send(
+            prepare("GET", "https://example.org/"), proxies={"https": fake_proxy.url}, timeout=5
+        )
+    assert fake_proxy.requests[0].startswith(b"CONNECT example.org:443 HTTP/1.1\r\n")
+
+
+def test_unreachable_proxy_is_proxy_error():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    for url in ("http://example.org/", "https://example.org/"):
+        with pytest.raises(ProxyError):
+            HTTPAdapter().send(
+                prepare("GET", url), proxies={"all": f"http://127.0.0.1:{port}"}, timeout=2
+            )
+
+
+def test_proxy_selected_per_scheme_and_host(raw_server):
+    fake_proxy = raw_server(canned(OK))
+    direct = raw_server(canned(OK))
+    adapter = HTTPAdapter()
+    # Only https is proxied: this http request goes straight to the origin.
+    adapter.send(prepare("GET", direct.url), proxies={"https": fake_proxy.url}, timeout=5)
+    assert len(direct.requests) == 1 and fake_proxy.requests == []
+
+
+def test_threads_share_proxy_pools(proxy_url, raw_server):
+    origin = raw_server(canned(*[OK] * 40))
+    adapter = HTTPAdapter(pool_maxsize=4, pool_block=True)
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            for _ in range(5):
+                adapter.send(prepare("GET", origin.url), proxies={"http": proxy_url}, timeout=10)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert adapter.stats().opened <= 4
