@@ -21,6 +21,7 @@ stream, or the in-memory pipe) and the clock.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -52,8 +53,6 @@ DEFAULT_MAX_HEADER_COUNT = 100
 _COMPLETE = ResponseComplete()  # immutable and field-less: one instance serves every response
 _VERSIONS = {b"1.1": "1.1", b"1.0": "1.0"}
 _DEFAULT_PORTS = {"http": "80", "https": "443", "ws": "80", "wss": "443"}
-_CTL_BYTES = (b"\r", b"\n", b"\0")
-_CTL_CHARS = ("\r", "\n", "\0")
 
 # Phases of one request/response cycle, as far as receiving is concerned.
 _IDLE = 0  # no request sent in this cycle
@@ -63,39 +62,25 @@ _DONE = 3  # ResponseComplete emitted
 _ERROR = 4  # an error was raised; the connection is unusable
 
 
-def _has_ctl_bytes(value: bytes) -> bool:
-    return b"\r" in value or b"\n" in value or b"\0" in value
-
-
 def _split_url(url: str) -> tuple[str, str, str]:
-    """Split an absolute URL into (scheme, authority, origin-form target).
+    """Split an absolute URL into (scheme, authority, rest), rest being path, query, fragment.
 
-    A hand-written split rather than ``urlsplit``: it runs on every request, the URL was already
-    parsed and quoted by ``PreparedRequest.prepare_url``, and we need only three slices of it.
-    The target follows requests' ``path_url``: the path (``/`` when empty) plus ``?query``; the
-    fragment is never sent.
+    A hand-written split rather than ``urlsplit``: the URL was already parsed and quoted by
+    ``PreparedRequest.prepare_url``, and we need only these slices of it.
     """
     sep = url.find("://")
-    if sep < 0:
-        raise InvalidURL(f"Invalid URL {url!r}: no scheme supplied")
-    scheme = url[:sep].lower()
+    if sep <= 0:
+        raise InvalidURL(f"Invalid URL {url!r}: No scheme supplied")
     start = sep + 3
     end = len(url)
     for delim in "/?#":
-        i = url.find(delim, start)
-        if 0 <= i < end:
+        i = url.find(delim, start, end)
+        if i >= 0:
             end = i
-    authority = url[start:end]
-    rest = url[end:]
-    hash_at = rest.find("#")
-    if hash_at >= 0:
-        rest = rest[:hash_at]
-    if not rest or rest[0] == "?":
-        rest = "/" + rest
-    return scheme, authority, rest
+    return url[:sep].lower(), url[start:end], url[end:]
 
 
-def _host_header(scheme: str, authority: str) -> str:
+def _host_header(scheme: str, authority: str, url: str) -> bytes:
     """``Host`` value for an authority: userinfo removed, default port omitted.
 
     IPv6 literals keep their brackets (they are in the authority already). The host part is
@@ -109,40 +94,77 @@ def _host_header(scheme: str, authority: str) -> str:
         port = authority[colon + 1 :]
         if not port or port == _DEFAULT_PORTS.get(scheme):
             authority = authority[:colon]
-    return authority
-
-
-def _encode_value(name: str | bytes, value: Any) -> bytes:
-    if isinstance(value, str):
-        try:
-            value = value.encode("latin-1")
-        except UnicodeEncodeError as exc:
-            raise InvalidHeader(
-                f"Header value {value!r} for {name!r} is not encodable as latin-1"
-            ) from exc
-    elif not isinstance(value, bytes):
-        raise InvalidHeader(
-            f"Header part ({value!r}) from ({name!r}, {value!r}) must be of type str or bytes, "
-            f"not {type(value)}"
-        )
-    if _has_ctl_bytes(value):
-        raise InvalidHeader(f"Invalid return character or leading space in header: {name!r}")
-    # h11 refuses surrounding whitespace in values; requests only refuses a leading one and
-    # http.client sends trailing whitespace as given. Dropping it is what a server would do.
-    return value.strip(b" \t")
+    if not authority:
+        raise InvalidURL(f"Invalid URL {url!r}: No host supplied")
+    try:
+        return authority.encode("ascii")
+    except UnicodeEncodeError as exc:
+        raise InvalidURL(f"Invalid host in URL {url!r}") from exc
 
 
 def _encode_name(name: Any) -> bytes:
+    if type(name) is bytes:
+        return name
     if isinstance(name, str):
         try:
-            name = name.encode("latin-1")
+            return name.encode("latin-1")
         except UnicodeEncodeError as exc:
-            raise InvalidHeader(f"Header name {name!r} is not encodable as latin-1") from exc
-    elif not isinstance(name, bytes):
-        raise InvalidHeader(f"Header name {name!r} must be of type str or bytes")
-    if _has_ctl_bytes(name):
-        raise InvalidHeader(f"Invalid return character or leading space in header: {name!r}")
-    return name
+            raise InvalidHeader(f"Invalid header name {name!r}: not latin-1") from exc
+    if isinstance(name, (bytes, bytearray)):
+        return bytes(name)
+    raise InvalidHeader(f"Header name {name!r} must be of type str or bytes, not {type(name)}")
+
+
+def _encode_value(name: Any, value: Any) -> bytes:
+    if type(value) is bytes:
+        return value
+    if isinstance(value, str):
+        try:
+            return value.encode("latin-1")
+        except UnicodeEncodeError as exc:
+            raise InvalidHeader(f"Invalid header value for {name!r}: not latin-1") from exc
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value)
+    raise InvalidHeader(
+        f"Header part ({value!r}) from ({name!r}, {value!r}) must be of type str or bytes, "
+        f"not {type(value)}"
+    )
+
+
+_TOKEN = re.compile(rb"[-!#$%&'*+.^_`|~0-9a-zA-Z]+")
+_TARGET = re.compile(rb"[\x21-\x7e]+")
+_BAD_VALUE = re.compile(rb"[\r\n\0]|^[ \t]")
+
+
+def _retry_or_refuse(
+    method: bytes, target: bytes, headers: list[tuple[bytes, bytes]], url: str, exc: Exception
+) -> h11.Request:
+    """Explain why h11 refused a request head, or rescue the one harmless case.
+
+    Only reached on failure, so the checks that make the error precise cost nothing on the hot
+    path. The harmless case is trailing whitespace in a value: requests and http.client send it,
+    h11 refuses it, and a server ignores it; it is dropped and the head built again.
+    """
+    if not _TOKEN.fullmatch(method):
+        raise InvalidURL(f"Invalid method {method!r}") from exc
+    if not _TARGET.fullmatch(target):
+        raise InvalidURL(f"Invalid request target {target!r} for URL {url!r}") from exc
+    for name, value in headers:
+        if not _TOKEN.fullmatch(name):
+            raise InvalidHeader(f"Invalid header name {name!r}") from exc
+        if _BAD_VALUE.search(value):
+            raise InvalidHeader(
+                f"Invalid leading whitespace, reserved character(s), or return character(s) "
+                f"in header value for {name!r}"
+            ) from exc
+    try:
+        return h11.Request(
+            method=method,
+            target=target,
+            headers=[(name, value.rstrip(b" \t")) for name, value in headers],
+        )
+    except h11.LocalProtocolError as again:
+        raise InvalidHeader(f"Invalid request head: {again}") from exc
 
 
 class ClientConnection:
@@ -181,7 +203,7 @@ class ClientConnection:
         "_got_data",
         "_streaming",
         "_dead",
-        "_authority",
+        "_origin",
         "_host",
         "response",
         "trailing_data",
@@ -198,8 +220,8 @@ class ClientConnection:
         self._max_head_size = max_head_size
         self._max_header_count = max_header_count
         self._h11 = h11.Connection(h11.CLIENT, max_incomplete_event_size=max_head_size)
-        # One-entry cache of the last authority's Host value: a connection talks to one origin.
-        self._authority: str | None = None
+        # The last request's "scheme://authority" and its Host value (see send_request).
+        self._origin = "\0"
         self._host = b""
         self._phase = _IDLE
         self._request: Any = None
@@ -285,23 +307,30 @@ class ClientConnection:
             raise RuntimeError(f"cannot send a request in state {conn.our_state!r}")
 
         method = prepared.method
-        if isinstance(method, str):
-            method_b = method.encode("ascii", "replace")
-        else:
-            method_b = bytes(method)
-        if not method_b or _has_ctl_bytes(method_b) or b" " in method_b:
-            raise InvalidURL(f"Invalid method {method!r}")
+        method_b = method.encode("ascii", "replace") if isinstance(method, str) else method
 
         url = prepared.url
-        scheme, authority, path = _split_url(url)
+        # A connection talks to one origin: when the URL starts with the last one, the Host
+        # value is known and the rest of the URL is the target, without parsing anything.
+        origin = self._origin
+        cut = len(origin)
+        if url.startswith(origin) and (len(url) == cut or url[cut] in "/?#"):
+            path = url[cut:]
+        else:
+            scheme, authority, path = _split_url(url)
+            self._host = _host_header(scheme, authority, url)
+            self._origin = url[: len(url) - len(path)]
         if target is None:
+            # requests' path_url: the path ("/" when empty) and "?query"; never the fragment.
+            if "#" in path:
+                path = path[: path.index("#")]
+            if not path or path[0] == "?":
+                path = "/" + path
             target_b = path.encode("ascii", "replace")
         elif isinstance(target, str):
             target_b = target.encode("ascii", "replace")
         else:
             target_b = target
-        if _has_ctl_bytes(target_b) or b" " in target_b or not target_b:
-            raise InvalidURL(f"Invalid request target {target_b!r} for URL {url!r}")
 
         # Headers, in the request's order, encoded once.
         headers = prepared.headers
@@ -315,17 +344,28 @@ class ClientConnection:
             has_te = "transfer-encoding" in store
         else:
             pairs = list(headers.items()) if headers else ()
-            lowered = {
-                k.lower() if isinstance(k, str) else k.decode("latin-1").lower() for k, _ in pairs
-            }
-            has_host = "host" in lowered
-            has_cl = "content-length" in lowered
-            has_te = "transfer-encoding" in lowered
+            lowered = {_encode_name(k).lower() for k, _ in pairs}
+            has_host = b"host" in lowered
+            has_cl = b"content-length" in lowered
+            has_te = b"transfer-encoding" in lowered
 
         out: list[tuple[bytes, bytes]] = []
         append = out.append
-        for name, value in pairs:
-            append((_encode_name(name), _encode_value(name, value)))
+        try:
+            for name, value in pairs:
+                append(
+                    (
+                        name.encode("latin-1") if type(name) is str else _encode_name(name),
+                        value.encode("latin-1")
+                        if type(value) is str
+                        else _encode_value(name, value),
+                    )
+                )
+        except UnicodeEncodeError:
+            for name, value in pairs:  # the slow path names the culprit
+                _encode_name(name)
+                _encode_value(name, value)
+            raise
         if extra_headers:
             for name, value in extra_headers:
                 name_b = _encode_name(name)
@@ -338,15 +378,6 @@ class ClientConnection:
                     has_te = True
                 append((name_b, _encode_value(name, value)))
         if not has_host:
-            if authority != self._authority:
-                host = _host_header(scheme, authority)
-                if not host:
-                    raise InvalidURL(f"Invalid URL {url!r}: no host supplied")
-                try:
-                    self._host = _encode_value("Host", host)
-                except InvalidHeader as exc:
-                    raise InvalidURL(f"Invalid host in URL {url!r}") from exc
-                self._authority = authority
             out.insert(0, (b"Host", self._host))
 
         body = prepared.body
@@ -368,11 +399,12 @@ class ClientConnection:
             elif data:
                 append((b"Content-Length", str(len(data)).encode("ascii")))
 
+        # h11 validates the whole head (token method and names, visible-ASCII target, no CR, LF
+        # or NUL anywhere) before producing a byte or changing state; we only classify refusals.
         try:
             event = h11.Request(method=method_b, target=target_b, headers=out)
         except h11.LocalProtocolError as exc:
-            # Nothing was produced and h11's state is untouched: the connection stays usable.
-            raise InvalidHeader(f"Invalid request head: {exc}") from exc
+            event = _retry_or_refuse(method_b, target_b, out, url, exc)
         try:
             head = conn.send(event)
             if streaming:
