@@ -5,7 +5,6 @@ including a generator (chunked) body and a gzip response."""
 from __future__ import annotations
 
 import asyncio
-import json
 import selectors
 import socket
 import time
@@ -97,7 +96,7 @@ def test_asyncio_loop_reuses_one_connection(httpbin_url: str) -> None:
     )
     assert count == len(responses) == 6
     check(responses, httpbin_url)
-    assert all(r.request is p for r, p in zip(responses, prepared))
+    assert all(r.request is p for r, p in zip(responses, prepared, strict=True))
 
 
 def test_asyncio_streaming_events_without_buffering(httpbin_url: str) -> None:
