@@ -197,6 +197,10 @@ class RawServer:
         """Stop accepting, close every connection, and wait briefly for handler threads."""
         self._stopped.set()
         try:
+            self._listener.shutdown(socket.SHUT_RDWR)  # wakes accept() at once on Linux
+        except OSError:
+            pass
+        try:
             self._listener.close()
         except OSError:
             pass
