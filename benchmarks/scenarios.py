@@ -128,14 +128,15 @@ def run_requests(name: str, sc: Scenario, base_url: str, counted: bool) -> dict[
     try:
         for _ in range(_warmup_count(sc)):
             call(path)
-        pool0 = client.pool_stats()
+        # one-shot calls build their own session: the kept one has nothing to say
+        pool0 = None if sc.kind == "fresh" else client.pool_stats()
         srv0 = fetch_stats(base_url) if counted else None
         if sc.kind == "threads":
             done, errors, lat, last_error, wall, cpu = _threads_loop(call, path, sc)
         else:
             done, errors, lat, last_error, wall, cpu = _seq_loop(call, path, sc)
         srv1 = fetch_stats(base_url) if counted else None
-        pool1 = client.pool_stats()
+        pool1 = None if sc.kind == "fresh" else client.pool_stats()
     finally:
         client.teardown()
     lat.sort()
