@@ -907,3 +907,89 @@ def test_prepared_request_updated_each_time() -> None:
     r.url = "http://y/"
     p2 = r.prepare()
     assert (p1.url, p2.url) == ("http://x/", "http://y/")
+
+
+# ---------------------------------------------------------------------------------------------
+# Cases from requests' own suite
+# ---------------------------------------------------------------------------------------------
+
+
+def test_long_authinfo_and_63_character_label() -> None:
+    url = "http://{}:{}@{}:9000/path?query#frag".format(
+        "E8A3BE87-9E3F-4620-8858-95478E385B5B",
+        "EA770032-DA4D-4D84-8CE9-29C6D910BF1E",
+        "exactly-------------sixty-----------three------------characters",
+    )
+    assert prep(url=url).url == url
+
+
+def test_prepared_request_pickles() -> None:
+    import pickle
+
+    p = prep(
+        "POST",
+        "http://x/a?b",
+        data=io.BytesIO(b"abc"),
+        cookies={"a": "b"},
+        hooks={"response": hook_a},
+    )
+    q = pickle.loads(pickle.dumps(p))
+    assert (q.method, q.url, q.path_url) == ("POST", "http://x/a?b", "/a?b")
+    assert q.headers == p.headers
+    assert q.body.read() == b"abc"
+    assert q.hooks == {"response": [hook_a]}
+    assert q._cookies["a"] == "b"
+
+
+def test_iterable_with_failing_tell() -> None:
+    class BadFileObj:
+        def tell(self) -> int:
+            raise OSError()
+
+        def __iter__(self) -> Iterator[bytes]:
+            return iter(())
+
+    p = prep(data=BadFileObj())
+    assert p._body_position is not None
+    assert p.headers["Transfer-Encoding"] == "chunked"
+
+
+@pytest.mark.parametrize("value", ["foo", b"foo", bytearray(b"foo")])
+def test_files_accept_str_bytes_bytearray(value: Any) -> None:
+    p = prep("POST", data={"a": "this is a string"}, files={"b": value})
+    assert "multipart/form-data" in p.headers["Content-Type"]
+    assert b"\r\n\r\nfoo\r\n" in p.body
+
+
+def test_file_object_with_non_string_name() -> None:
+    f = io.BytesIO(b"x")
+    f.name = 2  # type: ignore[attr-defined]
+    p = prep("POST", files={"f": f})
+    assert b'name="f"; filename="f"' in p.body
+
+
+def test_header_subclass_types() -> None:
+    class MyString(str):
+        pass
+
+    class MyBytes(bytes):
+        pass
+
+    p = prep(headers={MyString("x-custom"): MyBytes(b"myvalue")})
+    assert p.headers["x-custom"] == b"myvalue"
+
+
+def test_custom_mapping_data() -> None:
+    from collections import UserDict
+
+    p = prep("POST", data=UserDict({"a": "1"}))
+    assert p.body == "a=1"
+
+
+def test_data_tuples_and_dicts_encode_like_urlencode() -> None:
+    from urllib.parse import urlencode
+
+    for data in ((("a", "b"), ("c", "d")), {"a": "b", "c": "d"}):
+        p = PreparedRequest()
+        p.prepare(method="GET", url="http://www.example.com", data=data)
+        assert p.body == urlencode(data)
