@@ -97,7 +97,6 @@ _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 _PERCENT_RE = re.compile(r"%[a-fA-F0-9]{2}")
 # Characters that may appear in each component unencoded (RFC 3986, as urllib3 applies it).
 _UNRESERVED = "A-Za-z0-9\\-._~"
-_SUB_DELIMS = "!$&'()*+,;="
 _USERINFO_SAFE = "!$&'()*+,;=:"
 _PATH_SAFE = _USERINFO_SAFE + "@/"
 _QUERY_SAFE = _PATH_SAFE + "?"
