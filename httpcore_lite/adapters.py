@@ -549,8 +549,7 @@ class HTTPAdapter(BaseAdapter):
             break
         response = self.build_response(request, raw)
         if not stream:
-            content = raw.read()
-            response._content = content
+            response._content = raw.read_all()
             response._content_consumed = True
         return response
 

@@ -155,7 +155,7 @@ class HTTPConnection:
             if not data:  # pragma: no cover - the core raises or completes on EOF
                 raise ConnectionError("Connection closed before the response ended")
 
-    def receive_all(self, clock: Deadline) -> list[bytes]:
+    def receive_all(self, clock: Deadline | None) -> list[bytes]:
         """Read the rest of the response body: the undecoded pieces, in order."""
         pieces: list[bytes] = []
         events = self._events
@@ -167,7 +167,7 @@ class HTTPConnection:
         proto = self._proto
         read = self.stream.read
         while True:
-            data = read(READ_BUFFER_SIZE, clock.read_timeout())
+            data = read(READ_BUFFER_SIZE, None if clock is None else clock.read_timeout())
             for event in proto.receive_data(data):
                 if type(event) is ResponseComplete:
                     return pieces

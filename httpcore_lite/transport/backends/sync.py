@@ -52,7 +52,15 @@ def _idna_hostname(host: str | None) -> str | None:
 class SocketStream(NetworkStream):
     """A connected ``socket.socket`` (or ``ssl.SSLSocket``) as a :class:`NetworkStream`."""
 
-    __slots__ = ("_sock", "_timeout", "_buffer", "_view", "_server_hostname", "_closed")
+    __slots__ = (
+        "_sock",
+        "_timeout",
+        "_buffer",
+        "_view",
+        "_server_hostname",
+        "_closed",
+        "_poller",
+    )
 
     def __init__(self, sock: socket.socket, server_hostname: str | None = None) -> None:
         self._sock = sock
@@ -61,6 +69,7 @@ class SocketStream(NetworkStream):
         self._view = memoryview(self._buffer)
         self._server_hostname = server_hostname
         self._closed = False
+        self._poller: Any = None
 
     def _set_timeout(self, timeout: float | None) -> None:
         if timeout != self._timeout:
@@ -139,8 +148,10 @@ class SocketStream(NetworkStream):
             return True
         try:
             if _HAS_POLL:
-                poller = select.poll()
-                poller.register(sock, select.POLLIN)
+                poller = self._poller
+                if poller is None:
+                    poller = self._poller = select.poll()
+                    poller.register(sock, select.POLLIN)
                 return bool(poller.poll(0))
             return bool(select.select([sock], [], [], 0)[0])
         except (OSError, ValueError):
