@@ -89,9 +89,9 @@ def summarize(scenario: dict[str, Any], runs: dict[str, list[dict[str, Any]]]) -
 def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
     for label, key, client, ref, goal, higher in TARGETS:
-        sc = results["scenarios"].get(key)
+        sc = results["scenarios"].get(key) or {}
         value = None
-        if sc is not None and client in sc["runs"]:
+        if client in sc.get("runs", {}):
             if ref is None:
                 growth = [r.get("rss_growth_mib") for r in sc["runs"][client]]
                 growth = [g for g in growth if g is not None]
