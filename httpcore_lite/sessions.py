@@ -72,18 +72,6 @@ __all__ = [
 #: The clock behind ``Response.elapsed``: monotonic and high resolution on every platform.
 preferred_clock = perf_counter
 
-# The only environment variables that can give a request a proxy. Checked one by one with
-# os.environ.get: with none of them set (the common case) no URL parsing or NO_PROXY matching
-# happens at all.
-_PROXY_ENV_VARS = (
-    "http_proxy",
-    "https_proxy",
-    "all_proxy",
-    "HTTP_PROXY",
-    "HTTPS_PROXY",
-    "ALL_PROXY",
-)
-
 # Schemes a redirect may lead to when it leaves its origin. A redirect into anything else
 # (file:, ftp:, or our own http+unix: which would reach a local socket) is refused.
 _REDIRECT_SCHEMES = frozenset(("http", "https"))
@@ -113,12 +101,28 @@ def merge_setting(
     if not (isinstance(session_setting, Mapping) and isinstance(request_setting, Mapping)):
         return request_setting
 
-    merged = dict_class(to_key_val_list(session_setting))
-    merged.update(to_key_val_list(request_setting))
+    if not request_setting:
+        # The request adds nothing (it has no headers, params or proxies of its own: the common
+        # case). Then the session's mapping itself is the answer, exactly as when the request
+        # setting is None: no copy per request. Consumers only read it.
+        if not session_setting:
+            return session_setting
+        if not _has_none_value(session_setting):
+            return session_setting
+
+    merged = dict_class(session_setting)
+    merged.update(request_setting)
     # Collect the keys first: the mapping cannot change while it is iterated.
     for key in [k for (k, v) in merged.items() if v is None]:
         del merged[key]
     return merged
+
+
+def _has_none_value(mapping: Mapping[Any, Any]) -> bool:
+    """Whether any value of ``mapping`` is ``None`` (checked without per-key lookups)."""
+    if isinstance(mapping, CaseInsensitiveDict):
+        return any(value is None for _, value in mapping.lower_items())
+    return any(value is None for value in mapping.values())
 
 
 def merge_hooks(
@@ -305,7 +309,7 @@ class SessionRedirectMixin:
         """
         hist: list[Response] = []
         url = self.get_redirect_target(resp)
-        previous_fragment = urlsplit(req.url).fragment
+        previous_fragment = urlsplit(req.url or "").fragment
         while url:
             prepared_request = req.copy()
 
@@ -412,7 +416,7 @@ class SessionRedirectMixin:
         URL: they follow same-origin redirects only. Session cookies apply as they would to any
         request to the new URL.
         """
-        same_origin = _origin(previous.url) == _origin(prepared_request.url)
+        same_origin = _origin(previous.url or "") == _origin(prepared_request.url or "")
         request_jar = prepared_request._cookies
         jar = RequestsCookieJar()
         if isinstance(request_jar, CookieJar):
@@ -431,8 +435,8 @@ class SessionRedirectMixin:
         ``trust_env`` is set, so that credentials are neither leaked nor needlessly lost.
         """
         headers = prepared_request.headers
-        original_url = response.request.url
-        url = prepared_request.url
+        original_url = response.request.url or ""
+        url = prepared_request.url or ""
         if "Authorization" in headers and self.should_strip_auth(original_url, url):
             del headers["Authorization"]
         new_auth = get_netrc_auth(url) if self.trust_env else None
@@ -580,7 +584,7 @@ class Session(SessionRedirectMixin):
 
         p = PreparedRequest()
         p.prepare(
-            method=request.method.upper(),
+            method=request.method,  # upper-cased (and validated) by prepare_method
             url=request.url,
             files=request.files,
             data=request.data,
@@ -658,7 +662,9 @@ class Session(SessionRedirectMixin):
             hooks=hooks,
         )
         prep = self.prepare_request(req)
-        settings = self.merge_environment_settings(prep.url, proxies or {}, stream, verify, cert)
+        settings = self.merge_environment_settings(
+            prep.url or "", proxies or {}, stream, verify, cert
+        )
         return self.send(
             prep,
             timeout=timeout,
@@ -734,10 +740,15 @@ class Session(SessionRedirectMixin):
         stream = kwargs.get("stream")
         hooks = request.hooks
 
-        adapter = self.get_adapter(url=request.url)
+        adapter = self.get_adapter(url=request.url or "")
 
         start = preferred_clock()
-        r = adapter.send(request, **kwargs)
+        if allow_redirects and not stream:
+            # The adapter would read (and decode) the body at once; a redirect's body must not be
+            # decoded, so take the head only and read the body below once we know it is final.
+            r = adapter.send(request, **{**kwargs, "stream": True})
+        else:
+            r = adapter.send(request, **kwargs)
         r.elapsed = timedelta(seconds=preferred_clock() - start)
 
         r = dispatch_hook("response", hooks, r, **kwargs)
@@ -791,16 +802,16 @@ class Session(SessionRedirectMixin):
         ``os.environ.get`` each: a change takes effect on the next request.
         """
         if self.trust_env:
-            environ_get = os.environ.get
-            if any(environ_get(name) for name in _PROXY_ENV_VARS):
-                no_proxy = proxies.get("no_proxy") if proxies is not None else None
-                env_proxies = get_environ_proxies(url, no_proxy=no_proxy)
-                if env_proxies:
-                    # Copy: the caller's dict is theirs, not ours to fill.
-                    proxies = dict(proxies) if proxies is not None else {}
-                    for k, v in env_proxies.items():
-                        proxies.setdefault(k, v)
+            no_proxy = proxies.get("no_proxy") if proxies else None
+            # Returns {} at once when no proxy variable is set: no URL parsing, no NO_PROXY.
+            env_proxies = get_environ_proxies(url, no_proxy=no_proxy)
+            if env_proxies:
+                # Copy: the caller's dict is theirs, not ours to fill.
+                proxies = dict(proxies) if proxies is not None else {}
+                for k, v in env_proxies.items():
+                    proxies.setdefault(k, v)
             if verify is True or verify is None:
+                environ_get = os.environ.get
                 verify = (
                     environ_get("REQUESTS_CA_BUNDLE") or environ_get("CURL_CA_BUNDLE") or verify
                 )

@@ -408,11 +408,15 @@ def test_request_and_session_hooks_run(s, httpbin_url: str) -> None:
         assert "timeout" in kwargs and "verify" in kwargs
 
     s.hooks["response"].append(session_hook)
-    s.get(f"{httpbin_url}/status/204", hooks={"response": request_hook})
-    assert ("request", 204) in seen and ("session", 204) in seen
-    seen.clear()
     s.get(f"{httpbin_url}/status/201")
     assert seen == [("session", 201)]
+    seen.clear()
+    # As in requests, a request's hooks for an event replace the session's for that request.
+    s.get(f"{httpbin_url}/status/204", hooks={"response": request_hook})
+    assert seen == [("request", 204)]
+    seen.clear()
+    s.get(f"{httpbin_url}/status/202", hooks={"response": [request_hook, session_hook]})
+    assert seen == [("request", 202), ("session", 202)]
 
 
 def test_hook_may_replace_the_response(s, httpbin_url: str) -> None:
