@@ -31,6 +31,13 @@ sys.modules.setdefault("servers", tests.servers)
 sys.modules.setdefault("servers.raw", tests.servers.raw)
 sys.modules.setdefault("servers.procs", tests.servers.procs)
 
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "load: many threads and thousands of requests; part of the normal run"
+    )
+
+
 # Variables that silently change where requests go or which CAs are trusted.
 _ENV_VARS = (
     "http_proxy",

@@ -1,0 +1,91 @@
+"""Load: many threads on one Session against a server that drops connections regularly.
+
+8 threads x 2,000 requests share one Session; the server closes each connection after 50
+answers without warning (as servers with a requests-per-connection limit do). Nothing may fail,
+no file descriptor may leak, and the adapter's statistics must agree with what the server saw.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+import pytest
+
+from httpcore_lite.sessions import Session
+from tests.servers.keepalive import KeepAliveServer
+
+THREADS = 8
+PER_THREAD = 2_000
+CLOSE_AFTER = 50
+
+
+def _open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+@pytest.mark.load
+@pytest.mark.timeout(180)
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc to count fds")
+def test_threads_share_a_session_through_server_closes() -> None:
+    fds_before = _open_fds()
+    server = KeepAliveServer(close_after=CLOSE_AFTER)
+    session = Session()
+    errors: list[BaseException] = []
+    bad: list[tuple[int, bytes]] = []
+    peak_fds = [0]
+    start = threading.Barrier(THREADS + 1)
+    url = server.url + "/load"
+
+    def worker() -> None:
+        start.wait()
+        for i in range(PER_THREAD):
+            try:
+                r = session.get(url, timeout=10)
+                if r.status_code != 200 or r.content != b"ok":
+                    bad.append((r.status_code, r.content))
+            except BaseException as exc:  # noqa: BLE001 - every failure is a finding
+                errors.append(exc)
+                return
+            if i % 250 == 0:
+                peak_fds[0] = max(peak_fds[0], _open_fds())
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    started = time.monotonic()
+    start.wait()
+    for thread in threads:
+        thread.join(150)
+    elapsed = time.monotonic() - started
+    try:
+        assert not any(thread.is_alive() for thread in threads), "workers hung"
+        assert not errors, f"{len(errors)} errors, first: {errors[0]!r}"
+        assert not bad, bad[:5]
+        total = THREADS * PER_THREAD
+        assert server.answered == total
+
+        stats = session.get_adapter(url).stats()
+        assert stats.in_use == 0
+        # every connection the pool opened is one the server accepted, and vice versa
+        assert stats.opened == server.connections
+        # each attempt took a new or a pooled connection; attempts that died on a connection
+        # the server had just closed were retried once on a fresh one
+        assert stats.opened + stats.reused == total + stats.retried
+        # the server closed about one connection in 50: reuse must still dominate
+        assert stats.opened <= total // CLOSE_AFTER + 2 * THREADS + stats.retried
+        assert stats.reused >= total * 9 // 10
+        origin = stats.origins[f"http://127.0.0.1:{server.port}"]
+        assert (origin.opened, origin.reused) == (stats.opened, stats.reused)
+
+        # descriptors in use stay bounded by threads and pool size (both ends live here)
+        assert peak_fds[0] - fds_before <= 2 * (THREADS + 10) + 8, (peak_fds[0], fds_before)
+    finally:
+        session.close()
+        server.stop()
+    deadline = time.monotonic() + 5
+    while _open_fds() > fds_before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _open_fds() <= fds_before, "file descriptors leaked"
+    assert elapsed < 120
