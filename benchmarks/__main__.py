@@ -54,8 +54,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--no-plot", action="store_true", help="do not draw the plot")
     p.add_argument(
         "--profile",
-        metavar="CLIENT",
-        help="instead of the tables: profile CLIENT's keep-alive loop with cProfile",
+        metavar="CLIENT[:SCENARIO]",
+        help="instead of the tables: profile CLIENT with cProfile; SCENARIO is keepalive "
+        "(default), fresh or stream",
     )
     return p.parse_args(argv)
 
@@ -130,9 +131,9 @@ def main(argv: list[str] | None = None) -> int:
         server_desc = f"embedded (benchmarks/server.py) at {base}"
     try:
         if args.profile:
-            from benchmarks.profile import profile_keepalive
+            from benchmarks.profile import profile
 
-            print(profile_keepalive(args.profile, base, small_path))
+            print(profile(args.profile, base, small_path))
             return 0
         return run(args, argv, base, small_path, server_desc, cpu)
     finally:
