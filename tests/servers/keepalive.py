@@ -48,10 +48,11 @@ class KeepAliveServer:
                 buf = buf[buf.index(b"\r\n\r\n") + 4 :]
                 sock.sendall(self.answer)
                 served += 1
+                with self._lock:
+                    self.answered += 1
         finally:
-            with self._lock:
-                self.answered += served
-                if served == self.close_after:
+            if served == self.close_after:
+                with self._lock:
                     self.closed_by_server += 1
 
     def stop(self) -> None:
