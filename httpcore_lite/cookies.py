@@ -27,6 +27,7 @@ from ._internal_utils import to_native_string
 
 __all__ = [
     "CookieConflictError",
+    "HostOnlyCookiePolicy",
     "MockRequest",
     "MockResponse",
     "RequestsCookieJar",
@@ -201,6 +202,32 @@ def remove_cookie_by_name(
         cookiejar.clear(cookie_domain, cookie_path, cookie_name)
 
 
+class HostOnlyCookiePolicy(cookielib.DefaultCookiePolicy):
+    """The standard library's policy, with RFC 6265's host-only rule for cookies without Domain.
+
+    ``http.cookiejar`` follows the old Netscape rules, under which a cookie set by
+    ``a.example.com`` without a Domain attribute is also sent to ``sub.a.example.com``. RFC 6265
+    (section 5.3, step 6) makes such a cookie host-only: it goes back to exactly the host that set
+    it. Cookies the user adds without a domain (``domain=""``) still go to every host, as in
+    requests.
+    """
+
+    def return_ok_domain(self, cookie: cookielib.Cookie, request: Any) -> bool:
+        if cookie.domain and not cookie.domain_specified and cookie.version == 0:
+            req_host, erhn = _eff_request_host(request)
+            domain = cookie.domain.lower()
+            if domain != req_host and domain != erhn:
+                return False
+        return super().return_ok_domain(cookie, request)
+
+
+def _eff_request_host(request: Any) -> tuple[str, str]:
+    """The request's host (lower case, no port) and its effective name (``.local`` added)."""
+    fn = cookielib.eff_request_host  # type: ignore[attr-defined]
+    result: tuple[str, str] = fn(request)
+    return result
+
+
 class CookieConflictError(RuntimeError):
     """More than one cookie matches a name lookup: narrow it with ``domain`` or ``path``."""
 
@@ -213,7 +240,13 @@ class RequestsCookieJar(cookielib.CookieJar, MutableMapping):
     ``get``) raise :class:`CookieConflictError` when several cookies share the name across
     domains or paths; pass ``domain``/``path`` to ``get`` to choose. Unlike a dict, the jar is
     thread-safe, and it pickles without its lock.
+
+    The default policy is :class:`HostOnlyCookiePolicy`: a cookie set without a Domain attribute
+    is returned only to the host that set it (requests also sends it to that host's subdomains).
     """
+
+    def __init__(self, policy: Optional[cookielib.CookiePolicy] = None) -> None:
+        super().__init__(HostOnlyCookiePolicy() if policy is None else policy)
 
     def get(
         self,
