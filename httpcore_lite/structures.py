@@ -45,7 +45,7 @@ class CaseInsensitiveDict(MutableMapping[str, Any]):
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and key.lower() in self._store
 
-    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, key: str, default: Any = None) -> Any:
         # Faster than MutableMapping.get, which goes through __getitem__ and KeyError.
         item = self._store.get(key.lower())
         return default if item is None else item[1]
@@ -79,7 +79,7 @@ class CaseInsensitiveDict(MutableMapping[str, Any]):
         self._store = OrderedDict((k.lower(), (k, v)) for k, v in state)
 
 
-class LookupDict(dict):  # type: ignore[type-arg]
+class LookupDict(dict[Any, Any]):
     """Dictionary lookup object: attributes are the entries, missing names read as ``None``."""
 
     def __init__(self, name: Optional[str] = None) -> None:
