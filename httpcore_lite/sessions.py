@@ -32,6 +32,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from .adapters import BaseAdapter, HTTPAdapter
+from .auth import _basic_auth_str
 from .cookies import (
     RequestsCookieJar,
     cookiejar_from_dict,
@@ -52,11 +53,13 @@ from .structures import CaseInsensitiveDict
 from .utils import (  # noqa: F401  (should_bypass_proxies re-exported, as requests does)
     DEFAULT_PORTS,
     default_headers,
+    get_auth_from_url,
     get_environ_proxies,
     get_netrc_auth,
     requote_uri,
     resolve_proxies,
     rewind_body,
+    select_proxy,
     should_bypass_proxies,
     to_key_val_list,
 )
@@ -158,14 +161,14 @@ def _recode_location(location: str) -> str:
         return location
 
 
-def _origin(url: str) -> tuple[str, str, int | None]:
+def _origin(url: str | None) -> tuple[str, str, int | None]:
     """The (scheme, host, port) of a URL, default ports filled in, for same-origin checks."""
     try:
-        parts = urlsplit(url)
+        parts = urlsplit(url or "")
         port = parts.port
     except ValueError:
         # A port that is not a number: treat the URL as an origin of its own.
-        return ("", url, None)
+        return ("", url or "", None)
     scheme = parts.scheme.lower()
     if port is None:
         port = DEFAULT_PORTS.get(scheme)
@@ -218,7 +221,13 @@ def _discard_redirect_body(resp: Response) -> None:
     complete = False
     try:
         while total <= _REDIRECT_BODY_LIMIT:
-            chunk = raw.read(65536, decode_content=False)
+            try:
+                chunk = raw.read(65536, decode_content=False)
+            except TypeError:
+                # A plain file-like raw (set by a hook or a test): it does not decode anyway.
+                chunk = raw.read(65536)
+            if isinstance(chunk, str):
+                chunk = chunk.encode("utf-8")
             if not chunk:
                 complete = True
                 break
@@ -343,8 +352,8 @@ class SessionRedirectMixin:
                 url = requote_uri(url)
 
             self._check_redirect_target(resp.url, url)
-            # prepare_url validates the new URL (IDNA hosts, no CR/LF) like any request URL.
-            prepared_request.prepare_url(url, None)
+            # requote_uri percent-encoded anything unsafe (CR, LF, NUL, spaces, non-ASCII).
+            prepared_request.url = url
 
             self.rebuild_method(prepared_request, resp)
 
@@ -377,21 +386,23 @@ class SessionRedirectMixin:
             if yield_requests:
                 yield req
             else:
-                # Each hop is streamed: its body is read below only once we know it is the final
-                # response (a redirect's body is discarded undecoded instead).
-                resp = self.send(
-                    req,
-                    stream=True,
-                    timeout=timeout,
-                    verify=verify,
-                    cert=cert,
-                    proxies=proxies,
-                    allow_redirects=False,
-                    **adapter_kwargs,
-                )
+                # Marks the request as a hop of this loop: send() then reads its body only if it
+                # is the final response (a redirect's body is discarded undecoded above).
+                req._redirect_hop = True  # type: ignore[attr-defined]
+                try:
+                    resp = self.send(
+                        req,
+                        stream=stream,
+                        timeout=timeout,
+                        verify=verify,
+                        cert=cert,
+                        proxies=proxies,
+                        allow_redirects=False,
+                        **adapter_kwargs,
+                    )
+                finally:
+                    vars(req).pop("_redirect_hop", None)
                 url = self.get_redirect_target(resp)
-                if not url and not stream:
-                    resp.content  # noqa: B018  (read the final body, as stream=False promises)
                 yield resp
 
     def _check_redirect_target(self, old_url: str, new_url: str) -> None:
@@ -416,13 +427,13 @@ class SessionRedirectMixin:
         URL: they follow same-origin redirects only. Session cookies apply as they would to any
         request to the new URL.
         """
-        same_origin = _origin(previous.url or "") == _origin(prepared_request.url or "")
-        request_jar = prepared_request._cookies
-        jar = RequestsCookieJar()
-        if isinstance(request_jar, CookieJar):
-            for cookie in request_jar:
-                if same_origin or cookie.domain:
-                    jar.set_cookie(cookie)
+        # PreparedRequest.copy() gave this request its own copy of the jar, of the user's class.
+        jar = prepared_request._cookies
+        if not isinstance(jar, CookieJar):
+            jar = RequestsCookieJar()
+        elif _origin(previous.url) != _origin(prepared_request.url):
+            for cookie in [c for c in jar if not c.domain]:
+                jar.clear(cookie.domain, cookie.path, cookie.name)
         if resp.raw is not None:
             extract_cookies_to_jar(jar, previous, resp.raw)
         if not _jar_is_empty(self.cookies):
@@ -449,13 +460,24 @@ class SessionRedirectMixin:
         """Re-evaluate the proxies for the redirected URL (the environment included, when
         ``trust_env`` is set) and return them.
 
-        Any ``Proxy-Authorization`` header is removed and never re-added to the request's own
-        headers: the adapter sends credentials from the proxy URL to the proxy itself, whereas a
-        request header would travel through a CONNECT tunnel to the origin, or straight to the
-        origin once the new URL is no longer proxied.
+        Any ``Proxy-Authorization`` header is removed: a header set for the first request must
+        not reach the next origin (directly once the new URL is not proxied, or through a CONNECT
+        tunnel). It is rebuilt only from the credentials of the proxy URL that will actually
+        carry a plain-http request.
         """
+        headers = prepared_request.headers
+        url = prepared_request.url or ""
         new_proxies: dict[str, str] = resolve_proxies(prepared_request, proxies, self.trust_env)
-        prepared_request.headers.pop("Proxy-Authorization", None)
+        headers.pop("Proxy-Authorization", None)
+        # A plain-http request through a forward proxy goes *to the proxy* as a whole, so the
+        # proxy's own credentials may ride along (as requests does). Never for https: those
+        # headers would travel inside the CONNECT tunnel to the origin.
+        if not url.lower().startswith("https:"):
+            proxy = select_proxy(url, new_proxies)
+            if proxy:
+                username, password = get_auth_from_url(proxy)
+                if username and password:
+                    headers["Proxy-Authorization"] = _basic_auth_str(username, password)
         return new_proxies
 
     def rebuild_method(self, prepared_request: PreparedRequest, response: Response) -> None:
@@ -742,10 +764,13 @@ class Session(SessionRedirectMixin):
 
         adapter = self.get_adapter(url=request.url or "")
 
+        # With stream=False the adapter would read (and decode) the body at once. A redirect we
+        # are about to follow must not have its body decoded, so when redirects are followed
+        # (or this is a hop of resolve_redirects) take the head only; the body is read at the
+        # end, once the response is known to be final.
+        hop = not allow_redirects and getattr(request, "_redirect_hop", False)
         start = preferred_clock()
-        if allow_redirects and not stream:
-            # The adapter would read (and decode) the body at once; a redirect's body must not be
-            # decoded, so take the head only and read the body below once we know it is final.
+        if (allow_redirects or hop) and not stream:
             r = adapter.send(request, **{**kwargs, "stream": True})
         else:
             r = adapter.send(request, **kwargs)
@@ -773,7 +798,7 @@ class Session(SessionRedirectMixin):
             except (StopIteration, InvalidSchema):
                 pass
 
-        if not stream:
+        if not stream and not (hop and self.get_redirect_target(r)):
             r.content  # noqa: B018  (download the body now, as stream=False promises)
         return r
 

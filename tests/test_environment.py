@@ -140,11 +140,26 @@ def test_redirect_through_authenticated_proxy(s, auth_proxy_url, httpbin_url, mo
     monkeypatch.setenv("HTTP_PROXY", auth_proxy_url)
     r = s.get(f"{httpbin_url}/redirect-to?url={quote('/headers', safe='')}")
     assert r.status_code == 200 and len(r.history) == 1
-    # The credentials travel on the wire to the proxy only (added by the adapter); they are
-    # never part of the request's own headers, which a tunnel would carry to the origin.
-    # (What proxy.py forwards upstream on a kept-alive client connection is its own business.)
-    assert "Proxy-Authorization" not in r.request.headers
-    assert "Proxy-Authorization" not in r.history[0].request.headers
+    # A plain-http request goes to the forward proxy as a whole: after the redirect it carries
+    # the proxy URL's own credentials (and nothing a caller set for the first request).
+    assert r.request.headers["Proxy-Authorization"] == "Basic dXNlcjpwYXNz"  # user:pass
+
+
+def test_rebuild_proxies_adds_proxy_credentials_only_for_plain_http() -> None:
+    from httpcore_lite.models import Request
+
+    s = sessions.Session()
+    proxies = {"http": "http://u:p@127.0.0.1:8080", "https": "http://u:p@127.0.0.1:8090"}
+    for url, expected in (("http://example.com/", True), ("https://example.com/", False)):
+        prep = Request("GET", url, headers={"Proxy-Authorization": "Basic stale"}).prepare()
+        s.rebuild_proxies(prep, proxies)
+        assert ("Proxy-Authorization" in prep.headers) is expected
+        if expected:
+            assert prep.headers["Proxy-Authorization"] == "Basic dTpw"
+    # Not proxied: any Proxy-Authorization header is dropped and none is added.
+    prep = Request("GET", "http://example.com/", headers={"Proxy-Authorization": "x"}).prepare()
+    assert s.rebuild_proxies(prep, {}) == {}
+    assert "Proxy-Authorization" not in prep.headers
 
 
 def test_proxy_credentials_never_reach_the_origin_through_a_tunnel(

@@ -357,3 +357,94 @@ def test_deflate_helper_sanity() -> None:
     # The broken-body test above relies on this not being valid zlib data.
     with pytest.raises(zlib.error):
         zlib.decompress(b"this is not deflate data")
+
+
+# --- the redirect mixin on its own ------------------------------------------------------------
+
+
+class _RecordingSession(sessions.SessionRedirectMixin):
+    """A SessionRedirectMixin whose send() answers from a list of statuses, as subclasses do."""
+
+    def __init__(self, statuses: list[int]) -> None:
+        self.statuses = statuses
+        self.calls: list[tuple[tuple, dict]] = []
+        self.max_redirects = 30
+        self.cookies = {}
+        self.trust_env = False
+
+    def send(self, *args, **kwargs):
+        from httpcore_lite.models import Response
+        from httpcore_lite.structures import CaseInsensitiveDict
+
+        self.calls.append((args, kwargs))
+        r = Response()
+        r.status_code = self.statuses.pop(0) if self.statuses else 200
+        r.headers = CaseInsensitiveDict({"Location": "/"})
+        r.raw = io.BytesIO(b"")
+        r.request = args[0]
+        r.url = args[0].url
+        return r
+
+
+def test_resolve_redirects_calls_send_with_requests_arguments() -> None:
+    from httpcore_lite.models import Request
+
+    session = _RecordingSession([303, 307])
+    prep = Request("POST", "http://127.0.0.1/post", data={"a": "b"}).prepare()
+    r0 = session.send(prep)
+    expected = {
+        "stream": False,
+        "verify": True,
+        "cert": None,
+        "timeout": None,
+        "allow_redirects": False,
+        "proxies": {},
+    }
+    methods = []
+    for response in session.resolve_redirects(r0, prep):
+        methods.append(response.request.method)
+        args, kwargs = session.calls[-1]
+        assert args == (response.request,)
+        assert kwargs == expected
+        assert not hasattr(response.request, "_redirect_hop")
+    assert methods == ["GET", "GET"]
+
+
+def test_plain_cookiejar_survives_redirects(s, httpbin_url) -> None:
+    from http.cookiejar import CookieJar
+
+    from httpcore_lite.cookies import RequestsCookieJar, cookiejar_from_dict
+    from httpcore_lite.models import Request
+
+    cj = CookieJar()
+    cookiejar_from_dict({"foo": "bar"}, cj)
+    s.cookies = cookiejar_from_dict({"cookie": "tasty"})
+    prep = Request("GET", f"{httpbin_url}/headers", cookies=cj).prepare()
+    resp = s.send(prep)
+    resp.status_code = 302
+    resp.headers["location"] = f"{httpbin_url}/get"
+    resp = next(s.resolve_redirects(resp, prep))
+    jar = resp.request._cookies
+    assert isinstance(jar, CookieJar) and not isinstance(jar, RequestsCookieJar)
+    assert {c.name: c.value for c in jar} == {"foo": "bar", "cookie": "tasty"}
+
+
+def test_manual_redirect_with_partial_body_read(s, httpbin_url) -> None:
+    r1 = s.get(f"{httpbin_url}/redirect/2", allow_redirects=False, stream=True)
+    assert r1.is_redirect
+    redirects = s.resolve_redirects(r1, r1.request, stream=True)
+    r1.iter_content(8)
+    r2 = next(redirects)
+    assert r2.is_redirect
+    for _ in r2.iter_content():
+        pass
+    r3 = next(redirects)
+    assert not r3.is_redirect and r3.status_code == 200
+
+
+def test_history_redirect_bodies_do_not_hold_connections(s, httpbin_url) -> None:
+    for _ in range(3):
+        assert s.get(f"{httpbin_url}/redirect/4").status_code == 200
+    stats = s.get_adapter(httpbin_url).stats()
+    assert stats.in_use == 0
+    assert stats.opened == 1

@@ -520,3 +520,34 @@ def test_pickled_response(s, httpbin_url: str) -> None:
     assert r2.headers == r.headers
     assert r2.url == r.url
     assert len(r2.history) == 1 and r2.history[0].status_code == 302
+
+
+def test_http_unix_request_through_the_default_adapter(s, tmp_path) -> None:
+    import socket
+    import threading
+    from urllib.parse import quote
+
+    path = str(tmp_path / "app.sock")
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(path)
+    server.listen(1)
+    seen: list[bytes] = []
+
+    def serve() -> None:
+        conn, _ = server.accept()
+        with conn:
+            data = b""
+            while b"\r\n\r\n" not in data:
+                data += conn.recv(65536)
+            seen.append(data)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\nConnection: close\r\n\r\nunix")
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        r = s.get(f"http+unix://{quote(path, safe='')}/status?x=1", timeout=5)
+    finally:
+        thread.join(5)
+        server.close()
+    assert r.status_code == 200 and r.content == b"unix"
+    assert seen[0].startswith(b"GET /status?x=1 HTTP/1.1\r\n")
