@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 import warnings
 from typing import Any
 from urllib.parse import unquote
@@ -31,6 +32,7 @@ from .exceptions import (
     RequestException,
     RetryError,
 )
+from .protocol import build_response as _build_response
 from .transport.backends import NetworkBackend
 from .transport.pool import PoolKey, PoolManager, PoolStats
 from .transport.proxy import basic_proxy_auth, parse_proxy_url
@@ -177,7 +179,19 @@ class HTTPAdapter(BaseAdapter):
         self._pool_block = pool_block
         self._backend = backend
         self._origins: dict[str, tuple[str, str, int, str | None]] = {}
+        self._lock = threading.Lock()
+        self._note_overrides()
         self.init_poolmanager(pool_connections, pool_maxsize, block=pool_block)
+
+    def _note_overrides(self) -> None:
+        """Remember which hooks a subclass overrides: the rest are skipped on the hot path."""
+        cls = type(self)
+        self._custom_key = (
+            cls.build_connection_pool_key_attributes
+            is not HTTPAdapter.build_connection_pool_key_attributes
+        )
+        self._custom_url = cls.request_url is not HTTPAdapter.request_url
+        self._custom_headers = cls.add_headers is not HTTPAdapter.add_headers
 
     # -- pickling -----------------------------------------------------------------------------
 
@@ -190,6 +204,8 @@ class HTTPAdapter(BaseAdapter):
         self.config = {}
         self._backend = None
         self._origins = {}
+        self._lock = threading.Lock()
+        self._note_overrides()
         for attr, value in state.items():
             setattr(self, attr, value)
         self.init_poolmanager(self._pool_connections, self._pool_maxsize, block=self._pool_block)
@@ -229,10 +245,18 @@ class HTTPAdapter(BaseAdapter):
         manager = self.proxy_manager.get(proxy)
         if manager is not None:
             return manager
+        with self._lock:
+            manager = self.proxy_manager.get(proxy)
+            if manager is None:
+                manager = self._new_proxy_manager(proxy, **proxy_kwargs)
+                self.proxy_manager[proxy] = manager
+        return manager
+
+    def _new_proxy_manager(self, proxy: str, **proxy_kwargs: Any) -> PoolManager:
         parsed = parse_proxy_url(proxy)
         kwargs = dict(getattr(self, "_pool_kwargs", {}))
         kwargs.update(proxy_kwargs)
-        manager = PoolManager(
+        return PoolManager(
             num_pools=self._pool_connections,
             maxsize=self._pool_maxsize,
             block=self._pool_block,
@@ -241,8 +265,6 @@ class HTTPAdapter(BaseAdapter):
             proxy_headers=self.proxy_headers(proxy),
             **kwargs,
         )
-        self.proxy_manager[proxy] = manager
-        return manager
 
     def cert_verify(self, conn: Any, url: str, verify: Any, cert: Any) -> None:
         """Verify a TLS certificate setting: the files must exist (requests' OSError messages).
@@ -291,9 +313,7 @@ class HTTPAdapter(BaseAdapter):
         Sets status, reason, headers, encoding, url, request, ``raw`` and ``connection``, and
         collects ``Set-Cookie`` fields into ``response.cookies`` (skipped when there are none).
         """
-        from .protocol import build_response
-
-        response = build_response(resp.started, req)
+        response = _build_response(resp.started, req)
         response.raw = resp
         url = req.url
         response.url = url.decode("utf-8") if isinstance(url, bytes) else url
@@ -363,10 +383,7 @@ class HTTPAdapter(BaseAdapter):
             manager = self.proxy_manager_for(_normalize_proxy(proxy))
         else:
             manager = self.poolmanager
-        if (
-            type(self).build_connection_pool_key_attributes
-            is not HTTPAdapter.build_connection_pool_key_attributes
-        ):
+        if self._custom_key:
             host_params, pool_kwargs = self.build_connection_pool_key_attributes(
                 request, verify, cert
             )
@@ -492,7 +509,7 @@ class HTTPAdapter(BaseAdapter):
             self.cert_verify(pool, url, verify, cert)
         target = None
         extra_headers: Any = ()
-        if pool.proxy is not None or type(self).request_url is not HTTPAdapter.request_url:
+        if pool.proxy is not None or self._custom_url:
             target = self.request_url(request, proxies)
             if pool.proxy is not None:
                 if https:
@@ -507,7 +524,7 @@ class HTTPAdapter(BaseAdapter):
                         for item in pool.proxy_headers.items()
                         if item[0] not in request.headers
                     ]
-        if type(self).add_headers is not HTTPAdapter.add_headers:
+        if self._custom_headers:
             self.add_headers(
                 request, stream=stream, timeout=timeout, verify=verify, cert=cert, proxies=proxies
             )

@@ -87,8 +87,8 @@ def test_pool_block_wait_is_bounded_by_connect_timeout(raw_server):
     held = adapter.send(get(srv.url), stream=True, timeout=5)
     start = time.monotonic()
     with pytest.raises(ConnectTimeout):
-        adapter.send(get(srv.url), timeout=(0.3, 5))
-    assert time.monotonic() - start < 0.3 * 1.5 + 0.1
+        adapter.send(get(srv.url), timeout=(0.5, 5))
+    assert time.monotonic() - start < 0.5 * 1.5 + 0.5
     held.close()
     assert adapter.send(get(srv.url), timeout=5).content == b"ok"  # the slot came back
 

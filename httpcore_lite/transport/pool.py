@@ -135,6 +135,7 @@ class ConnectionPool:
         self._lock = threading.RLock()
         self._cond = threading.Condition(self._lock)
         self._idle: list[HTTPConnection] = []
+        self._waiters = 0  # threads waiting in _checkout: only then is notify() worth its cost
         self._count = 0  # connections that exist (idle + in use + being opened)
         self.closed = False
         self.opened = 0
@@ -175,7 +176,11 @@ class ConnectionPool:
                             f"no connection was released within {timeout} seconds"
                         )
                     timeout = wait_until - now
-                self._cond.wait(timeout)
+                self._waiters += 1
+                try:
+                    self._cond.wait(timeout)
+                finally:
+                    self._waiters -= 1
 
     def acquire(self, clock: Deadline, fresh: bool = False) -> tuple[HTTPConnection, bool]:
         """A connection for one request, and whether it was reused from the idle set."""
@@ -209,10 +214,12 @@ class ConnectionPool:
             self.in_use -= 1
             if not self.closed and len(self._idle) < self.maxsize:
                 self._idle.append(conn)
-                self._cond.notify()
+                if self._waiters:
+                    self._cond.notify()
                 return
             self._count -= 1
-            self._cond.notify()
+            if self._waiters:
+                self._cond.notify()
         conn.close()
 
     def forget(self, conn: HTTPConnection) -> None:
@@ -220,7 +227,8 @@ class ConnectionPool:
         with self._lock:
             self._count -= 1
             self.in_use -= 1
-            self._cond.notify()
+            if self._waiters:
+                self._cond.notify()
 
     # -- connecting ---------------------------------------------------------------------------
 

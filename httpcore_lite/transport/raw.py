@@ -42,6 +42,18 @@ def _decode_all(decoder: Decoder, data: bytes) -> Iterator[bytes]:
 class RawResponse(io.IOBase):
     """A response body read from its connection on demand."""
 
+    # Per-response state that starts out the same for every response lives on the class, so
+    # that creating one (once per request) sets only what differs.
+    _headers: CaseInsensitiveDict | None = None
+    _decoder: Decoder | None = None
+    _decoder_ready = False
+    _pieces: Iterator[bytes] | None = None
+    _flushed = False
+    _raw_read = 0
+    _body: bytes | None = None
+    _closed_flag = False
+    request_method: str | None = None
+
     def __init__(
         self,
         connection: HTTPConnection | None,
@@ -55,22 +67,18 @@ class RawResponse(io.IOBase):
         self.status = started.status_code
         self.reason = started.reason
         self.version = 10 if started.http_version == "1.0" else 11
-        self.version_string = "HTTP/" + started.http_version
         #: Every header field in wire order, duplicates kept (``Set-Cookie`` needs them).
         self.header_list = started.headers
-        self._headers: CaseInsensitiveDict | None = None
         self.decode_content = decode_content
-        self.request_method = request_method
+        if request_method is not None:
+            self.request_method = request_method
         self._clock = clock
-        self._decoder: Decoder | None = None
-        self._decoder_ready = False
-        self._pieces: Iterator[bytes] | None = None
         self._buffer = bytearray()
-        self._flushed = False
         self._ended = connection is None  # the body has been received completely
-        self._raw_read = 0
-        self._body: bytes | None = None
-        self._closed_flag = False
+
+    @property
+    def version_string(self) -> str:
+        return "HTTP/" + self.started.http_version
 
     # -- urllib3-style attributes -------------------------------------------------------------
 

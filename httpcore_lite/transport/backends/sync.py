@@ -60,6 +60,7 @@ class SocketStream(NetworkStream):
         "_server_hostname",
         "_closed",
         "_poller",
+        "_tls",
     )
 
     def __init__(self, sock: socket.socket, server_hostname: str | None = None) -> None:
@@ -70,6 +71,7 @@ class SocketStream(NetworkStream):
         self._server_hostname = server_hostname
         self._closed = False
         self._poller: Any = None
+        self._tls = isinstance(sock, ssl.SSLSocket)
 
     def _set_timeout(self, timeout: float | None) -> None:
         if timeout != self._timeout:
@@ -141,10 +143,10 @@ class SocketStream(NetworkStream):
             pass
 
     def is_readable(self) -> bool:
-        sock = self._sock
-        if self._closed or sock.fileno() < 0:
+        if self._closed:
             return True
-        if isinstance(sock, ssl.SSLSocket) and sock.pending():
+        sock = self._sock
+        if self._tls and sock.pending():  # type: ignore[attr-defined]
             return True
         try:
             if _HAS_POLL:
