@@ -480,10 +480,8 @@ def test_digest_reuses_the_connection(httpbin_url: str) -> None:
             auth=HTTPDigestAuth("user", "passwd"),
         )
         assert r.status_code == 200
-        adapter = s.get_adapter(httpbin_url)
-        stats = adapter.stats() if hasattr(adapter, "stats") else None
-        if stats is not None:
-            assert stats.opened == 1 and stats.reused >= 1
+        stats = s.get_adapter(httpbin_url).stats()
+        assert stats.opened == 1 and stats.reused >= 1
 
 
 def test_digest_put_file_body_rewound_on_same_connection(raw_server: Any) -> None:
