@@ -162,14 +162,17 @@ def _recode_location(location: str) -> str:
 
 
 def _origin(url: str | None) -> tuple[str, str, int | None]:
-    """The (scheme, host, port) of a URL, default ports filled in, for same-origin checks."""
+    """The (scheme, host, port) of a URL, default ports filled in, for same-origin checks.
+
+    A port that is not a number gives -1: such a URL matches no other origin (and the adapter
+    refuses it with InvalidURL when it is sent).
+    """
+    parts = urlsplit(url or "")
+    scheme = parts.scheme.lower()
     try:
-        parts = urlsplit(url or "")
         port = parts.port
     except ValueError:
-        # A port that is not a number: treat the URL as an origin of its own.
-        return ("", url or "", None)
-    scheme = parts.scheme.lower()
+        port = -1
     if port is None:
         port = DEFAULT_PORTS.get(scheme)
     return (scheme, (parts.hostname or "").lower(), port)
@@ -184,12 +187,14 @@ def _jar_is_empty(jar: Any) -> bool:
     return isinstance(jar, CookieJar) and not getattr(jar, "_cookies", True)
 
 
-def _join_url(base: str, url: str) -> str:
+def _join_url(base: str | None, url: str) -> str:
     """``urljoin`` that also resolves relative references against ``http+unix://`` URLs.
 
     ``urllib.parse.urljoin`` only joins for schemes it knows; for anything else it returns the
     reference unchanged, which would turn ``/next`` into a URL without a scheme.
     """
+    if not base:
+        return url
     scheme, sep, rest = base.partition("://")
     if not sep or scheme.lower() in ("http", "https"):
         return urljoin(base, url)

@@ -382,8 +382,7 @@ class _RecordingSession(sessions.SessionRedirectMixin):
         r.headers = CaseInsensitiveDict({"Location": "/"})
         r.raw = io.BytesIO(b"")
         r.request = args[0]
-        r.url = args[0].url
-        return r
+        return r  # no url: resolve_redirects must cope, as with requests' own test doubles
 
 
 def test_resolve_redirects_calls_send_with_requests_arguments() -> None:
@@ -448,3 +447,11 @@ def test_history_redirect_bodies_do_not_hold_connections(s, httpbin_url) -> None
     stats = s.get_adapter(httpbin_url).stats()
     assert stats.in_use == 0
     assert stats.opened == 1
+
+
+def test_redirect_to_a_bad_port_is_an_invalid_url(s, raw_server) -> None:
+    from httpcore_lite.exceptions import InvalidURL
+
+    srv = raw_server(canned(response(302, {"Location": "http://localhost:-1/"})))
+    with pytest.raises(InvalidURL):
+        s.get(srv.url + "/")
