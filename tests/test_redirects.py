@@ -455,3 +455,26 @@ def test_redirect_to_a_bad_port_is_an_invalid_url(s, raw_server) -> None:
     srv = raw_server(canned(response(302, {"Location": "http://localhost:-1/"})))
     with pytest.raises(InvalidURL):
         s.get(srv.url + "/")
+
+
+def test_small_redirect_body_is_drained_and_the_connection_reused(s, raw_server) -> None:
+    srv = raw_server(
+        canned(response(302, {"Location": "/final"}, b"x" * 1000), response(200, body=b"ok"))
+    )
+    r = s.get(srv.url + "/")
+    assert r.content == b"ok" and r.history[0].content == b"x" * 1000
+    assert srv.connections == 1
+
+
+def test_huge_redirect_body_is_not_downloaded(s, raw_server) -> None:
+    srv = raw_server(
+        canned(
+            response(302, {"Location": "/final"}, b"x" * (8 * 1024 * 1024)),
+            response(200, body=b"ok"),
+        )
+    )
+    r = s.get(srv.url + "/")
+    assert r.content == b"ok"
+    assert r.history[0].content == b""
+    # The rest of the 8 MiB was not read: the connection was closed instead of drained.
+    assert srv.connections == 2
