@@ -126,6 +126,52 @@ def test_accept_and_never_read_raises_read_timeout(
     assert time.monotonic() - started < 1.5 * timeout + 0.25
 
 
+@pytest.fixture
+def full_backlog() -> Iterator[int]:
+    """A port whose accept queue is full: new SYNs are dropped, so connecting times out."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    port = listener.getsockname()[1]
+    fillers: list[socket.socket] = []
+    try:
+        for _ in range(16):
+            filler = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            filler.settimeout(0.2)
+            fillers.append(filler)
+            try:
+                filler.connect(("127.0.0.1", port))
+            except OSError:
+                break  # this one timed out: the queue is full
+        else:
+            pytest.skip("the kernel kept accepting connections into a zero backlog")
+        yield port
+    finally:
+        for filler in fillers:
+            filler.close()
+        listener.close()
+
+
+def test_unanswered_connect_raises_connect_timeout(full_backlog: int, session: Session) -> None:
+    timeout = 0.5
+    started = time.monotonic()
+    with pytest.raises(exceptions.ConnectTimeout):
+        session.get(f"http://127.0.0.1:{full_backlog}/", timeout=(timeout, 5))
+    assert time.monotonic() - started < 1.5 * timeout + 0.25
+
+
+@pytest.mark.timeout(15)
+def test_total_timeout_bounds_connect_retries(session: Session) -> None:
+    port = free_port()  # refused every time: only the deadline can end the backoff
+    retry = Retry(total=20, connect=20, backoff_factor=0.5, backoff_max=4)
+    session.mount("http://", HTTPAdapter(max_retries=retry))
+    total = 1.0
+    started = time.monotonic()
+    with pytest.raises(exceptions.ConnectionError):
+        session.get(f"http://127.0.0.1:{port}/", timeout=Timeout(connect=1, read=1, total=total))
+    assert time.monotonic() - started < 1.5 * total
+
+
 def test_answer_nothing_and_close_raises_connection_error(
     raw_server: RawFactory, session: Session
 ) -> None:
