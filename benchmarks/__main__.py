@@ -34,7 +34,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--quick", action="store_true", help="tiny counts, 8 MiB download (CI smoke, < 30 s)"
     )
     p.add_argument(
-        "--rounds", type=int, default=None, help="rounds per scenario (default 5, quick 2)"
+        "--rounds",
+        type=int,
+        default=None,
+        help="rounds per scenario (default 7, downloads 3; quick 2)",
     )
     p.add_argument(
         "--server", metavar="URL", help="benchmark this server instead of the embedded one"
@@ -162,7 +165,7 @@ def run(
     if args.scenarios:
         keys = set(args.scenarios.split(","))
         scens = [s for s in scens if s.key in keys]
-    rounds = args.rounds or (2 if args.quick else 5)
+    rounds = args.rounds or (2 if args.quick else 7)
     stream_rounds = args.rounds or (2 if args.quick else 3)
 
     if cpu is None:

@@ -38,15 +38,29 @@ def _med(values: list[float]) -> dict[str, float] | None:
     return {"median": statistics.median(vals), "min": min(vals), "max": max(vals)}
 
 
-def round_ratios(runs: dict[str, list[dict[str, Any]]], client: str, ref: str) -> list[float]:
-    """client rate / ref rate for every round where both produced a clean result."""
-    by_round = {r["round"]: r for r in runs.get(ref, []) if r.get("rate") and not _failed(r)}
+def round_ratios(
+    runs: dict[str, list[dict[str, Any]]], client: str, ref: str, key: str = "rate"
+) -> list[float]:
+    """Same-round ratios of client to ref, for every round where both produced a result.
+
+    ``key="rate"``: client rate / ref rate (higher is better). A CPU key (``cpu_us_per_request``,
+    ``cpu_seconds``): ref CPU / client CPU, so that higher is better too, and 1.0 means "as
+    cheap as the reference". CPU ratios barely move when other work shares the machine.
+    """
+    by_round = {r["round"]: r for r in runs.get(ref, []) if r.get(key) and not _failed(r)}
     out = []
     for r in runs.get(client, []):
         other = by_round.get(r["round"])
-        if other is not None and r.get("rate") and not _failed(r):
-            out.append(r["rate"] / other["rate"])
+        if other is not None and r.get(key) and not _failed(r):
+            if key == "rate":
+                out.append(r[key] / other[key])
+            else:
+                out.append(other[key] / r[key])
     return out
+
+
+def _cpu_key(scenario: dict[str, Any]) -> str:
+    return "cpu_seconds" if scenario["kind"] == "stream" else "cpu_us_per_request"
 
 
 def _failed(run: dict[str, Any]) -> bool:
@@ -59,6 +73,7 @@ def summarize(scenario: dict[str, Any], runs: dict[str, list[dict[str, Any]]]) -
         s: dict[str, Any] = {
             "rate": _med([r.get("rate") for r in rs if not _failed(r)]),
             "ratio_h11": _med(round_ratios(runs, client, "h11")),
+            "cpu_ratio_h11": _med(round_ratios(runs, client, "h11", _cpu_key(scenario))),
             "cpu_us_per_request": _med([r.get("cpu_us_per_request") for r in rs]),
             "p50_us": _med([r.get("p50_us") for r in rs]),
             "p99_us": _med([r.get("p99_us") for r in rs]),
@@ -90,7 +105,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
     for label, key, client, ref, goal, higher in TARGETS:
         sc = results["scenarios"].get(key) or {}
-        value = None
+        value = by_cpu = None
         if client in sc.get("runs", {}):
             if ref is None:
                 growth = [r.get("rss_growth_mib") for r in sc["runs"][client]]
@@ -99,12 +114,15 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             elif ref in sc["runs"]:
                 ratios = round_ratios(sc["runs"], client, ref)
                 value = statistics.median(ratios) if ratios else None
+                cpu = round_ratios(sc["runs"], client, ref, _cpu_key(sc["scenario"]))
+                by_cpu = statistics.median(cpu) if cpu else None
         met = None if value is None else (value >= goal if higher else value <= goal)
         out.append(
             {
                 "target": label,
                 "goal": ("≥ " if higher else "≤ ") + f"{goal:g}",
                 "value": value,
+                "by_cpu": by_cpu,
                 "met": met,
             }
         )
@@ -140,7 +158,8 @@ def render(results: dict[str, Any]) -> str:
         f"Python {meta['python']} on {meta['machine']}; server: {meta['server']}",
         f"Pinning: {meta['pinning']}",
         f"{meta['rounds']} rounds, clients interleaved (order rotated every round); "
-        "figures are medians (min–max); × h11 = rate / h11 floor rate of the same round.",
+        "figures are medians (min–max); × h11 = rate / h11 floor rate of the same round;",
+        "CPU × h11 = h11 floor CPU / client CPU per request, same round (1.00 = as cheap as h11).",
     ]
     if results["skipped_clients"]:
         skipped = ", ".join(f"{k} ({v})" for k, v in results["skipped_clients"].items())
@@ -154,22 +173,27 @@ def render(results: dict[str, Any]) -> str:
         summ = sc["summary"]
         if info["kind"] == "stream":
             lines.append(f"== {info['title']} [{key}]")
-            head = f"{'client':<14} {'MB/s (min–max)':>22} {'× h11':>6} {'× raw':>6} {'CPU s':>6} {'RSS growth MiB':>15} {'err':>4}"
+            head = f"{'client':<14} {'MB/s (min–max)':>22} {'× h11':>6} {'× raw':>6} {'CPU s':>6} {'CPU × h11':>9} {'RSS growth MiB':>15} {'err':>4}"
             lines.append(head)
             for client in _order(summ):
                 s = summ[client]
                 lines.append(
                     f"{LABELS.get(client, client):<14} {_fmt_range(s['rate'], '.0f'):>22} "
                     f"{_fmt(s['ratio_h11'], '.2f'):>6} {_fmt(s.get('ratio_raw'), '.2f'):>6} "
-                    f"{_fmt(s.get('cpu_seconds'), '.2f'):>6} {_fmt(s.get('rss_growth_mib'), '.1f'):>15} "
+                    f"{_fmt(s.get('cpu_seconds'), '.2f'):>6} {_fmt(s.get('cpu_ratio_h11'), '.2f'):>9} "
+                    f"{_fmt(s.get('rss_growth_mib'), '.1f'):>15} "
                     f"{s['errors']:>4}"
                 )
         else:
-            per = info["n"]
-            lines.append(f"== {info['title']} [{key}, up to {per} requests/run]")
+            bound = (
+                f"runs of {info['n']} requests or {info['max_seconds']:g} s, whichever ends first"
+            )
+            if info["n"] >= 100_000:
+                bound = f"runs of {info['max_seconds']:g} s"
+            lines.append(f"== {info['title']} [{key}; {bound}]")
             head = (
                 f"{'client':<14} {'req/s (min–max)':>24} {'× h11 (min–max)':>20} "
-                f"{'CPU µs/req':>10} {'p50 µs':>8} {'p99 µs':>8} {'conns':>6} {'err':>4}"
+                f"{'CPU µs/req':>10} {'CPU × h11':>9} {'p50 µs':>8} {'p99 µs':>8} {'conns':>6} {'err':>4}"
             )
             lines.append(head)
             for client in _order(summ):
@@ -177,6 +201,7 @@ def render(results: dict[str, Any]) -> str:
                 lines.append(
                     f"{LABELS.get(client, client):<14} {_fmt_range(s['rate'], ',.0f'):>24} "
                     f"{_fmt_range(s['ratio_h11'], '.2f'):>20} {_fmt(s['cpu_us_per_request'], '.0f'):>10} "
+                    f"{_fmt(s.get('cpu_ratio_h11'), '.2f'):>9} "
                     f"{_fmt(s['p50_us'], '.0f'):>8} {_fmt(s['p99_us'], '.0f'):>8} "
                     f"{_fmt(s['server_connections'], '.0f'):>6} {s['errors']:>4}"
                 )
@@ -195,11 +220,12 @@ def render(results: dict[str, Any]) -> str:
             if not s["counts_match"]:
                 lines.append(f"  {client}: request count differs from the server's count!")
     lines.append("")
-    lines.append("Targets (medians of same-round ratios):")
+    lines.append("Targets (medians of same-round throughput ratios; CPU: the same by CPU time):")
     for t in results["targets"]:
         value = "n/a" if t["value"] is None else f"{t['value']:.2f}"
         verdict = {True: "met", False: "MISSED", None: "not measured"}[t["met"]]
-        lines.append(f"  {t['target']:<48} {t['goal']:>6}  {value:>7}  {verdict}")
+        cpu = "" if t.get("by_cpu") is None else f"   (CPU: {t['by_cpu']:.2f})"
+        lines.append(f"  {t['target']:<48} {t['goal']:>6}  {value:>7}  {verdict}{cpu}")
     return "\n".join(lines)
 
 
