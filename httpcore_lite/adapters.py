@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+import time
 import warnings
 from typing import Any
 from urllib.parse import unquote
@@ -38,7 +39,7 @@ from .transport.pool import PoolKey, PoolManager, PoolStats
 from .transport.proxy import basic_proxy_auth, parse_proxy_url
 from .transport.raw import RawResponse
 from .transport.retry import Retry
-from .transport.timeout import Timeout
+from .transport.timeout import Deadline, Timeout
 
 __all__ = [
     "BaseAdapter",
@@ -544,8 +545,13 @@ class HTTPAdapter(BaseAdapter):
             except RequestException as exc:
                 if isinstance(exc, (InvalidURL, InvalidSchema, InvalidHeader)):
                     raise
+                if clock.expired:
+                    raise  # the total deadline is spent: no attempt could finish
                 retries = retries.increment(method=method, url=url, error=exc)
-                retries.sleep()
+                delay = _delay(retries, clock, None)
+                if delay is None:
+                    raise
+                _sleep(retries, delay, None)
                 self._rewind(request)
                 continue
             raw = RawResponse(conn, started, clock, True, method)
@@ -559,10 +565,14 @@ class HTTPAdapter(BaseAdapter):
                             raw.release_conn()
                             raise
                     else:
-                        raw.release_conn()
-                        retries.sleep(raw)
-                        self._rewind(request)
-                        continue
+                        delay = _delay(retries, clock, raw)
+                        if delay is not None:
+                            raw.release_conn()
+                            _sleep(retries, delay, raw)
+                            self._rewind(request)
+                            continue
+                        # The server asked for a longer wait than the deadline leaves: its
+                        # answer is the best there is.
             break
         response = self.build_response(request, raw)
         if not stream:
@@ -579,6 +589,25 @@ class HTTPAdapter(BaseAdapter):
         position = getattr(request, "_body_position", None)
         if isinstance(position, int) and hasattr(body, "seek"):
             body.seek(position)
+
+
+def _delay(retries: Retry, clock: Deadline, response: Any) -> float | None:
+    """Seconds to wait before the next attempt (``Retry-After`` or backoff), or None when the
+    wait would outlast what is left of the total deadline (the next attempt could not finish).
+    """
+    delay = retries.get_sleep_time(response)
+    remaining = clock.remaining()
+    if remaining is not None and delay >= remaining:
+        return None
+    return delay
+
+
+def _sleep(retries: Retry, delay: float, response: Any) -> None:
+    """Sleep ``delay``; a ``Retry`` subclass that overrides ``sleep`` keeps its own."""
+    if type(retries).sleep is not Retry.sleep:
+        retries.sleep(response)
+    elif delay > 0:
+        time.sleep(delay)
 
 
 def _normalize_proxy(proxy: str) -> str:

@@ -238,3 +238,26 @@ def test_errors_keep_their_cause(raw_server):
     with pytest.raises(RequestException) as info:
         HTTPAdapter().send(get(srv.url), timeout=5)
     assert isinstance(info.value, ConnectionError)
+
+
+def test_total_deadline_bounds_retry_backoff():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    adapter = HTTPAdapter(max_retries=Retry(total=20, connect=20, backoff_factor=0.5))
+    start = time.monotonic()
+    with pytest.raises(ConnectionError):
+        adapter.send(get(f"http://127.0.0.1:{port}/"), timeout=Timeout(1, 1, total=1.0))
+    assert time.monotonic() - start < 1.0 * 1.5
+
+
+def test_retry_after_longer_than_total_returns_the_answer(raw_server):
+    busy = b"HTTP/1.1 503 Busy\r\nRetry-After: 30\r\nContent-Length: 4\r\n\r\nbusy"
+    srv = raw_server(canned(busy, OK))
+    adapter = HTTPAdapter(max_retries=Retry(total=3, status_forcelist=[503]))
+    start = time.monotonic()
+    response = adapter.send(get(srv.url), timeout=Timeout(2, 2, total=2.0))
+    assert response.status_code == 503
+    assert response.content == b"busy"
+    assert time.monotonic() - start < 2.0
