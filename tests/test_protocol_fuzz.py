@@ -10,7 +10,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from httpcore_lite.exceptions import RequestException
+from httpcore_lite.exceptions import InvalidHeader, InvalidURL, RequestException
 from httpcore_lite.protocol import BodyData, ClientConnection, ResponseComplete, ResponseStarted
 from httpcore_lite.protocol.decoders import make_decoder
 from httpcore_lite.structures import CaseInsensitiveDict
@@ -224,3 +224,55 @@ def test_decoders_on_garbage_give_only_content_decoding_errors(
         list(decoder.flush())
     except RequestException as exc:
         assert type(exc).__name__ == "ContentDecodingError"
+
+
+# -- the request side ----------------------------------------------------------------------------
+
+NAME_CHARS = st.text(st.characters(codec="latin-1") | st.sampled_from("\r\n\0:; \t-_"), max_size=12)
+VALUE_CHARS = st.lists(
+    st.characters(codec="latin-1") | st.sampled_from(["\r", "\n", "\0", "\r\nX-Injected: 1"]),
+    max_size=12,
+).map("".join)
+
+
+def parse_head(wire: bytes) -> tuple[list[bytes], list[tuple[bytes, bytes]]]:
+    """Split a request head the way the strictest server would: CRLF lines, ``name:value``."""
+    head, sep, rest = wire.partition(b"\r\n\r\n")
+    assert sep and rest == b""
+    lines = head.split(b"\r\n")
+    for line in lines:
+        assert b"\r" not in line and b"\n" not in line and b"\0" not in line
+    request_line = lines[0].split(b" ")
+    assert len(request_line) == 3 and request_line[2] == b"HTTP/1.1"
+    fields = []
+    for line in lines[1:]:
+        name, colon, value = line.partition(b":")
+        assert colon and name and b" " not in name and b"\t" not in name
+        fields.append((name, value[1:] if value.startswith(b" ") else value))
+    return request_line, fields
+
+
+@FUZZ
+@given(
+    st.lists(st.tuples(NAME_CHARS, VALUE_CHARS), max_size=6),
+    st.sampled_from(["GET", "POST", "X-CUSTOM", "GET\r\n", "GE T", "G\0T"]),
+    st.text(st.characters(codec="latin-1"), max_size=20),
+)
+def test_request_fields_never_smuggle_anything(
+    fields: list[tuple[str, str]], method: str, path: str
+) -> None:
+    """Either the request is refused with our error, or the head holds exactly our fields."""
+    req = Req(method)
+    req.url = "http://example.com/" + path
+    req.headers = CaseInsensitiveDict(dict(fields))
+    conn = ClientConnection(buffer_body=False)
+    try:
+        wire = conn.send_request(req)
+    except (InvalidHeader, InvalidURL):
+        assert conn.reusable  # nothing was produced: the connection is still good
+        return
+    request_line, seen = parse_head(wire)
+    assert request_line[0] == method.encode()
+    sent = [(n.encode("latin-1"), v.encode("latin-1")) for n, v in req.headers.items()]
+    has_host = any(n.lower() == b"host" for n, _ in sent)
+    assert seen == (sent if has_host else [(b"Host", b"example.com"), *sent])
