@@ -6,8 +6,13 @@ blocking transport, an asyncio or trio loop, a ``selectors`` loop or an in-memor
 
     conn = ClientConnection()
     sock.sendall(conn.send_request(prepared))
-    while not isinstance(event, ResponseComplete): ...  # feed conn.receive_data(sock.recv(n))
-    conn.response  # a models.Response with the decoded content
+    done = False
+    while not done:
+        events = conn.receive_data(sock.recv(65536))
+        done = any(isinstance(event, ResponseComplete) for event in events)
+    conn.response  # a models.Response, content decoded
+    if conn.reusable:
+        conn.start_next_cycle()  # the next request may use the same socket
 """
 
 from __future__ import annotations
