@@ -32,7 +32,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from .adapters import BaseAdapter, HTTPAdapter
-from .auth import _basic_auth_str
+from .auth import AuthBase, _basic_auth_str
 from .cookies import (
     RequestsCookieJar,
     cookiejar_from_dict,
@@ -252,6 +252,28 @@ def _discard_redirect_body(resp: Response) -> None:
     resp.close()
 
 
+def _drop_auth_hooks(prepared_request: PreparedRequest) -> None:
+    """Remove the hooks that auth handlers (``AuthBase`` instances) registered on a request.
+
+    The hooks mapping may be shared with the original request (``copy()`` shares it), so a new
+    mapping is built instead of editing the lists in place.
+    """
+    hooks = prepared_request.hooks
+    if not hooks:
+        return
+    kept: dict[str, Any] = {}
+    changed = False
+    for event, handlers in hooks.items():
+        if not isinstance(handlers, list):
+            kept[event] = handlers
+            continue
+        remaining = [h for h in handlers if not isinstance(getattr(h, "__self__", None), AuthBase)]
+        changed = changed or len(remaining) != len(handlers)
+        kept[event] = remaining
+    if changed:
+        prepared_request.hooks = kept
+
+
 class SessionRedirectMixin:
     """The redirect machinery of :class:`Session`, separate so that it can be customised."""
 
@@ -449,12 +471,19 @@ class SessionRedirectMixin:
         """Strip ``Authorization`` when redirected to another origin (see
         :meth:`should_strip_auth`), and re-apply ``.netrc`` credentials for the new host when
         ``trust_env`` is set, so that credentials are neither leaked nor needlessly lost.
+
+        Unlike requests, the response hooks of auth handlers (digest auth's 401 handler) are
+        dropped too on such a redirect: otherwise the new host could ask for, and get, a digest
+        answer computed from the user's password.
         """
         headers = prepared_request.headers
         original_url = response.request.url or ""
         url = prepared_request.url or ""
-        if "Authorization" in headers and self.should_strip_auth(original_url, url):
-            del headers["Authorization"]
+        if self.should_strip_auth(original_url, url):
+            headers.pop("Authorization", None)
+            # Challenge-response schemes (digest) answer from a response hook; left in place it
+            # would compute credentials for the new host's 401. They stay with their origin too.
+            _drop_auth_hooks(prepared_request)
         new_auth = get_netrc_auth(url) if self.trust_env else None
         if new_auth is not None:
             prepared_request.prepare_auth(new_auth)

@@ -478,3 +478,23 @@ def test_huge_redirect_body_is_not_downloaded(s, raw_server) -> None:
     assert r.history[0].content == b""
     # The rest of the 8 MiB was not read: the connection was closed instead of drained.
     assert srv.connections == 2
+
+
+def test_digest_auth_follows_same_origin_redirects(s, httpbin_url) -> None:
+    from httpcore_lite.auth import HTTPDigestAuth
+
+    r = s.get(
+        redirect_to(httpbin_url, "/digest-auth/auth/user/passwd/MD5"),
+        auth=HTTPDigestAuth("user", "passwd"),
+    )
+    assert r.status_code == 200
+
+
+def test_digest_auth_does_not_answer_another_origins_challenge(s, httpbin_url) -> None:
+    from httpcore_lite.auth import HTTPDigestAuth
+
+    target = _localhost(httpbin_url) + "/digest-auth/auth/user/passwd/MD5"
+    r = s.get(redirect_to(httpbin_url, target), auth=HTTPDigestAuth("user", "passwd"))
+    assert r.url == target
+    assert r.status_code == 401
+    assert "Authorization" not in r.request.headers
