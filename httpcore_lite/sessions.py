@@ -8,7 +8,8 @@ same mounted adapters, so a second request to an origin reuses the first one's c
 Two things here go beyond a plain port of requests' behaviour:
 
 * **Redirect security.** Secrets do not follow a redirect to another origin: ``Authorization`` is
-  dropped on a host change or a downgrade from https to http, ``Cookie`` and
+  dropped on a host change or a downgrade from https to http (and with it the response hooks of
+  auth handlers, so digest auth never answers another host's challenge), ``Cookie`` and
   ``Proxy-Authorization`` headers are rebuilt for the new URL only, cookies a redirect response
   sets stay scoped to the host that set them, no body is re-sent after a 303 (or any redirect
   that is not 307/308), a redirect may only leave its origin for an ``http``/``https`` URL, and a
