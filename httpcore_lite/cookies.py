@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from http import cookiejar as cookielib
 from http.cookies import Morsel
 from typing import Any, Optional, Union
-from urllib.parse import urlparse, urlunparse
+from urllib.parse import urlsplit, urlunsplit
 
 from ._internal_utils import to_native_string
 
@@ -52,7 +52,8 @@ class MockRequest:
     def __init__(self, request: Any) -> None:
         self._r = request
         self._new_headers: dict[str, str] = {}
-        self._parsed = urlparse(request.url)
+        self._parsed = urlsplit(request.url)
+        self._full_url: Optional[str] = None
         self.type = self._parsed.scheme
 
     def get_type(self) -> str:
@@ -65,16 +66,21 @@ class MockRequest:
         return self.get_host()
 
     def get_full_url(self) -> str:
-        # Only return the response's URL if the user hadn't set the Host header.
+        # CookieJar asks for this several times per call (once per domain and cookie checked);
+        # the request does not change meanwhile, so compute it once.
+        full_url = self._full_url
+        if full_url is None:
+            full_url = self._full_url = self._compute_full_url()
+        return full_url
+
+    def _compute_full_url(self) -> str:
+        # The request's URL, unless the user set a Host header: cookies then follow that host.
         host_header = self._r.headers.get("Host")
         if not host_header:
             return self._r.url
-        # If they did set it, retrieve it and reconstruct the expected domain.
         host = to_native_string(host_header, encoding="utf-8")
         parsed = self._parsed
-        return urlunparse(
-            [parsed.scheme, host, parsed.path, parsed.params, parsed.query, parsed.fragment]
-        )
+        return urlunsplit((parsed.scheme, host, parsed.path, parsed.query, parsed.fragment))
 
     def is_unverifiable(self) -> bool:
         return True

@@ -4,10 +4,11 @@ Utility functions used by the requests surface, with requests' names and behavio
 Two concerns shape this module beyond plain compatibility:
 
 * **The hot path.** Some of these run on every request (proxy selection, ``NO_PROXY``, netrc,
-  header validation, URL requoting). They read exactly the environment variables that matter with
-  ``os.environ.get`` (never ``urllib.request.getproxies()``, which walks the whole environment)
-  and never cache the environment, so a variable changed between two requests applies to the
-  second. Only the parsed netrc file is cached, keyed by path and modification time.
+  header validation, URL requoting). They read exactly the environment variables that matter,
+  one lookup each (never ``urllib.request.getproxies()``, which walks the whole environment), and
+  never cache the environment, so a variable changed between two requests applies to the second.
+  Only the netrc file is cached: its parsed entries by path and modification time, and which
+  netrc file exists by the home directory's modification time.
 * **Security.** Where requests has had advisories, the safe behaviour is kept: netrc credentials
   are looked up by the URL's exact hostname (CVE-2024-47081), header values with CR, LF or NUL are
   refused, and CGI-set ``HTTP_PROXY`` is ignored (httpoxy, CVE-2016-1000110).
@@ -25,12 +26,14 @@ import socket
 import struct
 import tempfile
 import threading
+import time
 import warnings
 import zipfile
 from collections import OrderedDict
 from collections.abc import Generator, Iterable, Iterator, Mapping
+from netrc import NetrcParseError, netrc
 from typing import TYPE_CHECKING, Any, Optional
-from urllib.parse import quote, unquote, urlparse, urlunparse
+from urllib.parse import quote, unquote, urlparse, urlsplit, urlunparse
 
 from . import certs
 from .__version__ import __version__
@@ -233,6 +236,39 @@ def rewind_body(prepared_request: Any) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# Environment
+# ---------------------------------------------------------------------------------------------
+
+_POSIX_ENVIRON = os.name != "nt"
+# Encoded forms of the few variable names we read (constants, not values: nothing about the
+# environment itself is cached).
+_encoded_names: dict[str, bytes] = {}
+
+
+def _getenv(name: str) -> Optional[str]:
+    """``os.environ.get(name)``, without the cost of a miss.
+
+    ``os.environ.get`` answers a missing variable by raising and catching ``KeyError`` inside
+    ``os._Environ``, about 2 µs each; most of the variables we read on every request are unset.
+    On POSIX the live mapping behind ``os.environ`` (``_data``, which ``os.environ[...] = ...``
+    and ``del`` update) is consulted directly instead. Anything else, including a replaced
+    ``os.environ``, goes through ``.get``.
+    """
+    env: Any = os.environ
+    if _POSIX_ENVIRON:
+        data = getattr(env, "_data", None)
+        if type(data) is dict:
+            key = _encoded_names.get(name)
+            if key is None:
+                key = _encoded_names[name] = env.encodekey(name)
+            value = data.get(key)
+            if value is None:
+                return None
+            return env.decodevalue(value)
+    return env.get(name)
+
+
+# ---------------------------------------------------------------------------------------------
 # netrc
 # ---------------------------------------------------------------------------------------------
 
@@ -248,8 +284,6 @@ def _netrc_entries(
     cached = _netrc_cache.get(path)
     if cached is not None and cached[0] == key:
         return cached[1], cached[2]
-    from netrc import netrc
-
     parsed = netrc(path)
     hosts: dict[str, tuple[str, str, str]] = {}
     for host, entry in parsed.hosts.items():
@@ -260,6 +294,60 @@ def _netrc_entries(
     with _netrc_cache_lock:
         _netrc_cache[path] = (key, hosts, default)
     return hosts, default
+
+
+# home directory -> (its st_mtime_ns, the netrc path found there or None)
+_home_netrc_cache: dict[str, tuple[int, Optional[str]]] = {}
+# A directory changed this recently may change again within its timestamp granularity without
+# the timestamp moving; such a listing is not cached (git's "racy" rule).
+_RACY_SECONDS = 2.0
+
+
+def _home_netrc() -> Optional[tuple[str, os.stat_result]]:
+    """The first of ``~/.netrc`` and ``~/_netrc`` that exists, with its stat, or None.
+
+    Most users have neither, and probing two missing files costs two failing ``stat`` calls per
+    request. Creating, deleting or renaming a file changes its directory's modification time, so
+    "which netrc exists" is cached per home directory and re-checked only when that changes.
+    """
+    home = _getenv("HOME") if _POSIX_ENVIRON else None
+    if not home:
+        try:
+            home = os.path.expanduser("~")
+        except KeyError:
+            # Neither $HOME nor a passwd entry: there is no home netrc then.
+            return None
+        if home == "~":
+            return None
+    try:
+        home_mtime = os.stat(home).st_mtime_ns
+    except (OSError, ValueError):
+        return None
+    cached = _home_netrc_cache.get(home)
+    if cached is not None and cached[0] == home_mtime:
+        if cached[1] is None:
+            return None
+        try:
+            return cached[1], os.stat(cached[1])
+        except OSError:
+            pass  # replaced in a way that kept the directory's mtime: look again
+    for name in NETRC_FILES:
+        candidate = os.path.join(home, name)
+        try:
+            stat = os.stat(candidate)
+        except (OSError, ValueError):
+            continue
+        _remember_home_netrc(home, home_mtime, candidate)
+        return candidate, stat
+    _remember_home_netrc(home, home_mtime, None)
+    return None
+
+
+def _remember_home_netrc(home: str, home_mtime: int, path: Optional[str]) -> None:
+    if time.time_ns() - home_mtime > _RACY_SECONDS * 1e9:
+        _home_netrc_cache[home] = (home_mtime, path)
+    else:
+        _home_netrc_cache.pop(home, None)
 
 
 def get_netrc_auth(url: str, raise_errors: bool = False) -> Optional[tuple[str, str]]:
@@ -273,34 +361,24 @@ def get_netrc_auth(url: str, raise_errors: bool = False) -> Optional[tuple[str, 
 
     :param raise_errors: re-raise netrc parse errors and ``OSError`` instead of returning ``None``.
     """
-    netrc_file = os.environ.get("NETRC")
+    netrc_file = _getenv("NETRC")
     if netrc_file is not None:
-        locations: Iterable[str] = (netrc_file,)
-    else:
-        locations = ("~/" + name for name in NETRC_FILES)
-
-    netrc_path = None
-    stat = None
-    for location in locations:
+        netrc_path = os.path.expanduser(netrc_file)
         try:
-            candidate = os.path.expanduser(location)
-        except KeyError:
-            # expanduser fails without $HOME and a passwd entry; there is no home netrc then.
-            return None
-        try:
-            stat = os.stat(candidate)
+            stat: Optional[os.stat_result] = os.stat(netrc_path)
         except (OSError, ValueError):
-            continue
-        netrc_path = candidate
-        break
-    if netrc_path is None or stat is None:
+            return None
+    else:
+        found = _home_netrc()
+        if found is None:
+            return None
+        netrc_path, stat = found
+    if stat is None:
         return None
 
-    host = urlparse(url).hostname
+    host = urlsplit(url).hostname
     if not host:
         return None
-
-    from netrc import NetrcParseError
 
     try:
         hosts, default = _netrc_entries(netrc_path, stat)
@@ -840,9 +918,9 @@ def _env(name: str) -> Optional[str]:
     The lower-case variable wins when both are set, as in curl and urllib. An empty lower-case
     variable counts as set (and disables the upper-case one).
     """
-    value = os.environ.get(name)
+    value = _getenv(name)
     if value is None:
-        value = os.environ.get(name.upper())
+        value = _getenv(name.upper())
     return value
 
 
@@ -890,6 +968,16 @@ def _ip_matches(host: str, port: Optional[int], entry: str) -> bool:
         return False
     if address == host:
         return True
+    if ":" not in host:
+        # IPv4: an exact match was checked above; otherwise only a CIDR entry can match.
+        # (socket-based, several times cheaper than the ipaddress module)
+        network, slash, bits = address.partition("/")
+        if not slash or not bits.isdigit() or ":" in network or not is_ipv4_address(network):
+            return False
+        mask = int(bits)
+        if mask > 32:
+            return False
+        return mask == 0 or address_in_network(host, address)
     try:
         if "/" in address:
             return ipaddress.ip_address(host) in ipaddress.ip_network(address, strict=False)
@@ -918,7 +1006,7 @@ def should_bypass_proxies(url: str, no_proxy: Optional[str]) -> bool:
     """
     if no_proxy is None:
         no_proxy = _env("no_proxy")
-    parsed = urlparse(url)
+    parsed = urlsplit(url)
     hostname = parsed.hostname
     if hostname is None:
         # URLs don't always have hostnames, e.g. file:/// urls.
@@ -945,19 +1033,18 @@ def _environ_proxies() -> dict[str, str]:
     """The proxies set in the environment: ``{"http": ..., "https": ..., "all": ...}``.
 
     Reads ``http_proxy``, ``https_proxy``, ``all_proxy`` and their upper-case twins (lower case
-    wins) with ``os.environ.get``; never the whole environment. Under CGI (``REQUEST_METHOD``
+    wins), one lookup each; never the whole environment. Under CGI (``REQUEST_METHOD``
     set) ``HTTP_PROXY`` may come from a client's ``Proxy:`` header (httpoxy), so only the
     lower-case ``http_proxy`` is trusted there.
     """
-    environ = os.environ
     proxies: dict[str, str] = {}
     for scheme in _PROXY_SCHEMES:
         name = scheme + "_proxy"
-        value = environ.get(name)
+        value = _getenv(name)
         if value is None:
-            if scheme == "http" and "REQUEST_METHOD" in environ:
+            if scheme == "http" and _getenv("REQUEST_METHOD") is not None:
                 continue
-            value = environ.get(name.upper())
+            value = _getenv(name.upper())
         if value:
             proxies[scheme] = value
     return proxies
@@ -978,7 +1065,7 @@ def select_proxy(url: str, proxies: Optional[Mapping[str, Any]]) -> Optional[str
     """
     if not proxies:
         return None
-    urlparts = urlparse(url)
+    urlparts = urlsplit(url)
     hostname = urlparts.hostname
     if hostname is None:
         return proxies.get(urlparts.scheme, proxies.get("all"))
@@ -1010,7 +1097,7 @@ def resolve_proxies(
         # Nothing to add; skip URL parsing and NO_PROXY matching entirely.
         return new_proxies
     url = request.url
-    scheme = urlparse(url).scheme
+    scheme = urlsplit(url).scheme
     proxy = environ_proxies.get(scheme, environ_proxies.get("all"))
     if not proxy or scheme in new_proxies:
         return new_proxies

@@ -231,6 +231,33 @@ class TestNetrc:
         (tmp_path / ".netrc").write_text("machine example.com login dot password p2\n")
         assert utils.get_netrc_auth("http://example.com/") == ("dot", "p2")
 
+    def test_home_lookup_cached_by_directory_mtime(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        home = tmp_path / "home"
+        home.mkdir()
+        monkeypatch.setenv("HOME", str(home))
+        old = 1_000_000_000 * 1_000_000_000  # 2001: long past the racy window
+        os.utime(home, ns=(old, old))
+        assert utils.get_netrc_auth("http://example.com/") is None
+        assert utils._home_netrc_cache[str(home)] == (old, None)
+        # Adding a file changes the directory's mtime: found on the very next call.
+        (home / ".netrc").write_text("machine example.com login new password p\n")
+        assert utils.get_netrc_auth("http://example.com/") == ("new", "p")
+        os.utime(home, ns=(old, old))
+        assert utils.get_netrc_auth("http://example.com/") == ("new", "p")
+        assert utils._home_netrc_cache[str(home)] == (old, str(home / ".netrc"))
+        (home / ".netrc").unlink()
+        assert utils.get_netrc_auth("http://example.com/") is None
+
+    def test_recently_changed_home_not_cached(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("HOME", str(tmp_path))
+        utils._home_netrc_cache.pop(str(tmp_path), None)
+        assert utils.get_netrc_auth("http://example.com/") is None
+        assert str(tmp_path) not in utils._home_netrc_cache
+
     def test_parse_error(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         import netrc
 
@@ -249,20 +276,19 @@ class TestNetrc:
         assert utils.get_netrc_auth("http://example.com/") == ("carol", "changed-longer")
 
     def test_cache_is_used(self, netrc_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-        import netrc
-
-        assert utils.get_netrc_auth("http://example.com/") == ("alice", "secret")
         calls = []
-        original = netrc.netrc
+        original = utils.netrc
 
         def counting(*args: Any) -> Any:
             calls.append(args)
             return original(*args)
 
-        monkeypatch.setattr(netrc, "netrc", counting)
+        monkeypatch.setattr(utils, "netrc", counting)
+        assert utils.get_netrc_auth("http://example.com/") == ("alice", "secret")
+        assert len(calls) == 1  # a new file (per-test path): parsed once
         for _ in range(3):
             assert utils.get_netrc_auth("http://example.com/") == ("alice", "secret")
-        assert calls == []
+        assert len(calls) == 1
 
 
 # --- files and bodies ---------------------------------------------------------------------------
