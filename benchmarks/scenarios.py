@@ -89,6 +89,15 @@ def build(quick: bool, small_path: str = SMALL) -> list[Scenario]:
             ours_only=True,
         ),
         Scenario(
+            "retry-every-10",
+            "server reads the 11th request of each connection and closes unanswered (retry)",
+            "seq",
+            SMALL + "?reset=10",
+            n_small,
+            cap,
+            ours_only=True,
+        ),
+        Scenario(
             "chunked-64k",
             "64 KiB chunked body (16 x 4 KiB chunks)",
             "seq",
@@ -132,7 +141,10 @@ def run_requests(name: str, sc: Scenario, base_url: str, counted: bool) -> dict[
     record: dict[str, Any] = {"client": name}
     try:
         for _ in range(_warmup_count(sc)):
-            call(path)
+            try:
+                call(path)
+            except Exception:  # the failure scenarios fail here too; the timed loop counts them
+                pass
         # one-shot calls build their own session: the kept one has nothing to say
         pool0 = None if sc.kind == "fresh" else client.pool_stats()
         srv0 = fetch_stats(base_url) if counted else None

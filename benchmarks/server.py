@@ -21,6 +21,9 @@ Routes (request-targets; the query string is part of the lookup key)::
     any of the above + ?close=<N>   "Connection: close" on the Nth response of a connection
     any of the above + ?drop=<N>    the connection is closed silently after its Nth response
                                     (no Connection: close: the client finds a stale connection)
+    any of the above + ?reset=<N>   after N responses on a connection, the next request is read
+                                    and the connection closed without an answer (the request
+                                    reached the server: only a retry can save it)
     /__stats                 JSON {"requests": r, "connections": c} (not counted)
 
 Requests carrying ``Connection: close`` are answered and then the connection is closed.
@@ -56,6 +59,7 @@ class Route:
     stream_size: int = 0  # bytes to send after the head (streams only)
     close_every: int = 0  # send close_payload and close on the Nth response of a connection
     drop_every: int = 0  # close silently after the Nth response of a connection
+    reset_after: int = 0  # read request N+1 of a connection, then close without answering
     stats: bool = False
 
 
@@ -114,6 +118,7 @@ def build_route(target: bytes) -> Route:
     segs = parts.path.strip("/").split("/")
     close_every = int(query.get("close", 0))
     drop_every = int(query.get("drop", 0))
+    reset_after = int(query.get("reset", 0))
 
     def both(status: str, headers: list[tuple[str, str]], body: bytes) -> tuple[bytes, bytes]:
         return _head(status, headers, False) + body, _head(status, headers, True) + body
@@ -154,12 +159,13 @@ def build_route(target: bytes) -> Route:
             stream_size=size,
             close_every=close_every,
             drop_every=drop_every,
+            reset_after=reset_after,
         )
     else:
         body = b"not found\n"
         hdrs = [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))]
         p, c = both("404 Not Found", hdrs, body)
-    return Route(p, c, close_every=close_every, drop_every=drop_every)
+    return Route(p, c, close_every=close_every, drop_every=drop_every, reset_after=reset_after)
 
 
 class BenchServer:
@@ -269,6 +275,8 @@ class BenchServer:
                     b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(body), body)
                 )
                 return
+            if route.reset_after and served == route.reset_after:
+                return  # read, never answered, not counted
             cell[0] += 1
             served += 1
             client_close = bool(lowered) and b"connection: close" in lowered

@@ -24,6 +24,7 @@ SCENARIOS = {
     "threads-pool2",
     "threads-pool10",
     "stale-every-10",
+    "retry-every-10",
     "chunked-64k",
     "gzip-64k",
     "stream",
@@ -114,8 +115,9 @@ def test_floors_reuse_connections_and_downloads_are_complete(
             assert run["server_connections"] == 0
         for run in data["scenarios"]["fresh"]["runs"][client]:
             assert run["server_connections"] == run["requests"]
-        for run in data["scenarios"]["stale-every-10"]["runs"][client]:
-            assert run["server_connections"] >= run["requests"] // 10 - 1
+        for key in ("stale-every-10", "retry-every-10"):
+            for run in data["scenarios"][key]["runs"][client]:
+                assert run["server_connections"] >= run["requests"] // 10 - 1
 
 
 @pytest.mark.timeout(180)
