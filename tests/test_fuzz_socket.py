@@ -170,8 +170,21 @@ def _touch(r: object) -> None:
         pass
 
 
+def _touch_streamed(r: object, chunk_size: int) -> None:
+    """Consume a streamed body piece by piece, then everything else users read."""
+    for _ in r.iter_lines(chunk_size=chunk_size):  # type: ignore[attr-defined]
+        pass
+    r.close()  # type: ignore[attr-defined]
+    dict(r.headers)  # type: ignore[attr-defined]
+    r.cookies.get_dict()  # type: ignore[attr-defined]
+    repr(r)
+
+
 @pytest.mark.timeout(120)
-def test_mutated_responses_end_in_response_or_our_exceptions(raw_server: RawFactory) -> None:
+@pytest.mark.parametrize("stream", [False, True], ids=["buffered", "streamed"])
+def test_mutated_responses_end_in_response_or_our_exceptions(
+    raw_server: RawFactory, stream: bool
+) -> None:
     current: list[bytes] = [b""]
 
     def handler(sock: socket.socket) -> None:
@@ -192,8 +205,11 @@ def test_mutated_responses_end_in_response_or_our_exceptions(raw_server: RawFact
         for number, payload in enumerate(_cases()):
             current[0] = payload
             try:
-                r = session.get(f"{srv.url}/case/{number}", timeout=(1, 1))
-                _touch(r)
+                r = session.get(f"{srv.url}/case/{number}", timeout=(1, 1), stream=stream)
+                if stream:
+                    _touch_streamed(r, 1 + number % 17)
+                else:
+                    _touch(r)
                 outcome = "Response"
             except exceptions.RequestException as exc:
                 outcome = type(exc).__name__
