@@ -509,6 +509,23 @@ def test_malformed_head_is_connection_error(response: bytes) -> None:
     assert not conn.reusable
 
 
+@pytest.mark.parametrize("version", [b"2.0", b"3.7", b"0.9"])
+def test_unsupported_http_version_is_connection_error(version: bytes) -> None:
+    conn = ClientConnection(buffer_body=False)
+    conn.send_request(Req())
+    with pytest.raises(exceptions.ConnectionError, match="Unsupported HTTP version"):
+        feed(conn, b"HTTP/%s 200 OK\r\nContent-Length: 2\r\n\r\nok" % version)
+    assert not conn.reusable
+
+
+def test_later_http_1x_is_read_as_1_1() -> None:
+    conn = ClientConnection(buffer_body=False)
+    conn.send_request(Req())
+    events = feed(conn, b"HTTP/1.2 200 OK\r\nContent-Length: 2\r\n\r\nok")
+    assert events[0].http_version == "1.1"
+    assert body_of(events) == b"ok"
+
+
 def test_oversized_head_is_refused() -> None:
     conn = ClientConnection(buffer_body=False)
     conn.send_request(Req())

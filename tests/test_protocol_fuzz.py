@@ -141,8 +141,7 @@ def outcome(pieces: list[bytes], method: str = "GET") -> str:
     """Drive to the end; only our exceptions may escape, and EOF must settle the response."""
     try:
         _, completed = drive(pieces, method)
-    except RequestException as exc:
-        assert exc.__cause__ is not None or "without response" in str(exc) or "limit" in str(exc)
+    except RequestException:
         return "error"
     assert completed, "EOF was fed, yet the response neither completed nor failed"
     return "complete"

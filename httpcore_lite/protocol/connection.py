@@ -556,11 +556,21 @@ class ClientConnection:
                 f"Response head has {len(raw)} header fields, more than the limit of "
                 f"{self._max_header_count}"
             )
+        version = _VERSIONS.get(event.http_version)
+        if version is None:
+            # h11 reads any "HTTP/x.y". Like http.client, take a later 1.x for 1.1 and refuse
+            # the rest: "HTTP/2.0" or "HTTP/0.9" on this connection is not a protocol we speak.
+            if not event.http_version.startswith(b"1."):
+                self._phase = _ERROR
+                raise ConnectionError(
+                    f"Unsupported HTTP version in response: {event.http_version!r}"
+                )
+            version = "1.1"
         started = ResponseStarted(
             event.status_code,
             event.reason.decode("latin-1"),
             tuple([(n.decode("latin-1"), v.decode("latin-1")) for n, v in raw]),
-            _VERSIONS.get(event.http_version) or event.http_version.decode("ascii"),
+            version,
         )
         self._started = started
         return started
