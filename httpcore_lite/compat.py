@@ -41,6 +41,9 @@ is_py3 = True
 #: requests prefers simplejson when installed; we always use the standard library's json.
 has_simplejson = False
 
+#: requests tells urllib3 1.x and 2.x apart with this; there is no urllib3 here at all.
+is_urllib3_1 = False
+
 builtin_str = str
 str = str  # noqa: A001 - the name is the point of this module
 bytes = bytes  # noqa: A001
@@ -86,6 +89,7 @@ __all__ = [
     "integer_types",
     "is_py2",
     "is_py3",
+    "is_urllib3_1",
     "numeric_types",
     "quote",
     "quote_plus",

@@ -79,6 +79,7 @@ def test_compat_names() -> None:
     assert compat.complexjson is json
     assert compat.chardet is charset_normalizer
     assert compat.has_simplejson is False
+    assert compat.is_urllib3_1 is False
     assert compat.JSONDecodeError is json.JSONDecodeError
     assert compat.urlparse("http://h/p").path == "/p"
     assert compat.urljoin("http://h/a/b", "c") == "http://h/a/c"
