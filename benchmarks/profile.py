@@ -1,7 +1,10 @@
 """``python -m benchmarks --profile CLIENT[:SCENARIO]``: where a client spends its time.
 
 SCENARIO is ``keepalive`` (default: the small GET loop on one session), ``fresh`` (one-shot
-calls) or ``stream`` (a 64 MiB download in 64 KiB chunks). Runs it under cProfile and prints the
+calls), ``stream`` (a 64 MiB download in 64 KiB chunks) or, for httpcore_lite only, ``memory``
+(the keep-alive loop over the in-memory backend replaying the server's canned response: no
+socket and no server, so the profile is pure client CPU, unblurred by the server or by other
+load on the machine). Runs it under cProfile and prints the
 functions with the largest cumulative and own time, per request (per 64 KiB chunk for
 ``stream``). Profiling overhead is included: compare functions with each other, not with the
 tables.
@@ -33,6 +36,8 @@ def profile(spec: str, base_url: str, path: str, n: int = 3000, top: int = 30) -
         return layers(base_url, path)
     client = clients.make(name)
     client.setup(base_url)
+    if scenario == "memory":
+        _use_memory_backend(client, base_url, path)
     try:
         if scenario == "stream":
             path = f"/stream/{STREAM_SIZE}"
@@ -45,7 +50,7 @@ def profile(spec: str, base_url: str, path: str, n: int = 3000, top: int = 30) -
 
         else:
             call = client.one_shot if scenario == "fresh" else client.request
-            n = n if scenario == "keepalive" else n // 3
+            n = n // 3 if scenario == "fresh" else n
             unit = "request"
             for _ in range(30):
                 call(path)
@@ -81,6 +86,14 @@ def _short(filename: str) -> str:
         if marker in filename:
             return filename.split(marker, 1)[1]
     return filename
+
+
+def _use_memory_backend(client: object, base_url: str, path: str) -> None:
+    from httpcore_lite.adapters import HTTPAdapter
+    from httpcore_lite.transport.backends import MemoryBackend
+
+    session = client.session  # type: ignore[attr-defined]
+    session.mount("http://", HTTPAdapter(backend=MemoryBackend(_fetch_raw(base_url, path))))
 
 
 def _cpu_per_call(fn: Callable[[], object], n: int = 2000) -> float:
@@ -131,8 +144,15 @@ def layers(base_url: str, path: str) -> str:
             pass
         hc.start_next_cycle()
 
+    from httpcore_lite.adapters import HTTPAdapter
+    from httpcore_lite.transport.backends import MemoryBackend
+
+    in_memory = sessions.Session()
+    in_memory.mount("http://", HTTPAdapter(backend=MemoryBackend(canned)))
+
     rows = [
         ("h11 floor request (socket)", lambda: floor.request(path)),
+        ("session.get(url).content, in-memory backend", lambda: in_memory.get(url).content),
         ("session.get(url).content", lambda: session.get(url).content),
         (
             "session.prepare_request(Request)",
@@ -154,6 +174,7 @@ def layers(base_url: str, path: str) -> str:
             out.write(f"{_cpu_per_call(fn):>8.1f}  {label}\n")
     finally:
         session.close()
+        in_memory.close()
         floor.teardown()
     return out.getvalue()
 
