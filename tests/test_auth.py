@@ -525,3 +525,30 @@ def test_basic_against_httpbin(httpbin_url: str) -> None:
         assert tuple_auth.status_code == 200
         bad = s.get(f"{httpbin_url}/basic-auth/user/pass", auth=("user", "nope"))
         assert bad.status_code == 401
+
+
+def test_digest_shared_by_threads_httpbin(httpbin_url: str) -> None:
+    """One auth object and one Session used by several threads: each thread keeps its own nonce."""
+    auth = HTTPDigestAuth("user", "passwd")
+    url = f"{httpbin_url}/digest-auth/auth/user/passwd/SHA-256"
+    statuses: list[int] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+    with _session() as s:
+
+        def work() -> None:
+            try:
+                for _ in range(3):
+                    r = s.get(url, auth=auth)
+                    with lock:
+                        statuses.append(r.status_code)
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=work) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+    assert errors == []
+    assert statuses == [200] * 12
