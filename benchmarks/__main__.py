@@ -19,8 +19,7 @@ from benchmarks import clients, report, scenarios
 from benchmarks.server import fetch_stats, serve_in_process
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DEFAULT_JSON = os.path.join(HERE, "results", "latest.json")
-DEFAULT_PLOT = os.path.join(HERE, "results", "latest.png")
+RESULTS = os.path.join(HERE, "results")
 PROXY_VARS = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
 
 
@@ -49,10 +48,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--clients", help="comma-separated subset of: " + ",".join(clients.ALL))
     p.add_argument("--scenarios", help="comma-separated subset of scenario keys (see the table)")
     p.add_argument(
-        "--json", default=DEFAULT_JSON, metavar="PATH", help="results file (default %(default)s)"
+        "--json",
+        metavar="PATH",
+        help="results file (default benchmarks/results/latest.json; quick-latest.json with --quick)",
     )
     p.add_argument(
-        "--plot", default=DEFAULT_PLOT, metavar="PATH", help="PNG plot (default %(default)s)"
+        "--plot",
+        metavar="PATH",
+        help="PNG plot (default benchmarks/results/latest.png; quick-latest.png with --quick)",
     )
     p.add_argument("--no-plot", action="store_true", help="do not draw the plot")
     p.add_argument(
@@ -61,7 +64,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="instead of the tables: profile CLIENT with cProfile; SCENARIO is keepalive "
         "(default), fresh or stream",
     )
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    # a smoke run must not overwrite the figures of the last full run
+    stem = "quick-latest" if args.quick else "latest"
+    args.json = args.json or os.path.join(RESULTS, stem + ".json")
+    args.plot = args.plot or os.path.join(RESULTS, stem + ".png")
+    return args
 
 
 def _clean_env() -> None:
@@ -187,6 +195,7 @@ def run(
             "pinning": pinning,
             "pinned_cpu": cpu,
             "quick": args.quick,
+            "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
             "rounds": rounds,
             "stream_rounds": stream_rounds,
             "clients": names,
@@ -233,6 +242,7 @@ def run(
         entry["summary"] = report.summarize(entry["scenario"], runs)
     progress.done()
     results["meta"]["seconds"] = round(time.monotonic() - started, 1)
+    results["meta"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     results["targets"] = report.targets(results)
     print(report.render(results))
     report.write_json(results, args.json)

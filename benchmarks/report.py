@@ -157,6 +157,9 @@ def render(results: dict[str, Any]) -> str:
         f"httpcore_lite benchmark — {meta['date']} — {meta['command']}",
         f"Python {meta['python']} on {meta['machine']}; server: {meta['server']}",
         f"Pinning: {meta['pinning']}",
+        f"Load average (1, 5, 15 min) at start {_load(meta.get('load_average_at_start'))}, "
+        f"at end {_load(meta.get('load_average_at_end'))}: other work on the machine blurs "
+        "req/s; same-round ratios and CPU figures much less.",
         f"{meta['rounds']} rounds, clients interleaved (order rotated every round); "
         "figures are medians (min–max); × h11 = rate / h11 floor rate of the same round;",
         "CPU × h11 = h11 floor CPU / client CPU per request, same round (1.00 = as cheap as h11).",
@@ -227,6 +230,10 @@ def render(results: dict[str, Any]) -> str:
         cpu = "" if t.get("by_cpu") is None else f"   (CPU: {t['by_cpu']:.2f})"
         lines.append(f"  {t['target']:<48} {t['goal']:>6}  {value:>7}  {verdict}{cpu}")
     return "\n".join(lines)
+
+
+def _load(values: list[float] | None) -> str:
+    return "-" if not values else " ".join(f"{v:.1f}" for v in values)
 
 
 def _order(summary: dict[str, Any]) -> list[str]:
