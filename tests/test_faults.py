@@ -553,3 +553,113 @@ def test_get_whose_connection_dies_is_retried_by_retry(
     session.mount("http://", HTTPAdapter(max_retries=Retry(total=2, read=2)))
     assert session.get(srv.url, timeout=5).content == b"stored"
     assert _requests_seen(srv, b"GET") == 2
+
+
+# --- leftovers on a connection --------------------------------------------------------------------
+
+
+def test_partly_read_stream_then_closed_leaves_no_leftovers(
+    raw_server: RawFactory, session: Session
+) -> None:
+    big = response(200, b"x" * (1 << 20))
+    srv = raw_server(canned(big, response(200, b"second"), response(200, b"third")))
+    r = session.get(srv.url, stream=True, timeout=5)
+    assert next(r.iter_content(10)) == b"x" * 10
+    r.close()
+    # whether the rest was drained or the connection dropped, the next answer is clean
+    assert session.get(srv.url, timeout=5).content == b"second"
+
+
+def test_extra_bytes_after_a_response_are_never_read_as_the_next_answer(
+    raw_server: RawFactory, session: Session
+) -> None:
+    calls: list[int] = []
+
+    def handler(sock: socket.socket) -> None:
+        calls.append(1)
+        first = len(calls) == 1
+        while read_request(sock) is not None:
+            if first:
+                # more bytes than announced: an idle connection holding garbage must be dropped
+                sock.sendall(
+                    response(200, b"ok") + b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nforge"
+                )
+            else:
+                sock.sendall(response(200, b"real"))
+
+    srv = raw_server(handler)
+    assert session.get(srv.url, timeout=5).content == b"ok"
+    time.sleep(0.1)
+    second = session.get(srv.url, timeout=5)
+    assert second.content == b"real"
+    assert srv.connections == 2
+
+
+def test_head_and_304_carry_no_body_and_keep_the_connection(
+    raw_server: RawFactory, session: Session
+) -> None:
+    srv = raw_server(
+        canned(
+            b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n",  # answer to HEAD: no body follows
+            b'HTTP/1.1 304 Not Modified\r\nContent-Length: 1000\r\nETag: "v1"\r\n\r\n',
+            response(200, b"after"),
+        )
+    )
+    head = session.head(srv.url, timeout=2)
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["Content-Length"] == "1000"
+    cached = session.get(srv.url, headers={"If-None-Match": '"v1"'}, timeout=2)
+    assert cached.status_code == 304 and cached.content == b""
+    assert session.get(srv.url, timeout=2).content == b"after"
+    assert srv.connections == 1
+
+
+def test_stalled_streamed_body_raises_timeout(raw_server: RawFactory, session: Session) -> None:
+    head = b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + b"x" * 10
+    srv = raw_server(once(head, then="hold"))
+    r = session.get(srv.url, stream=True, timeout=(2, 0.5))
+    started = time.monotonic()
+    with pytest.raises((exceptions.Timeout, exceptions.ConnectionError)):
+        for _ in r.iter_content(1000):
+            pass
+    assert time.monotonic() - started < 1.5 * 0.5 + 0.25
+
+
+# --- proxies and TLS ------------------------------------------------------------------------------
+
+
+def test_unreachable_proxy_raises_proxy_error(session: Session) -> None:
+    proxy = f"http://127.0.0.1:{free_port()}"
+    for scheme in ("http", "https"):
+        with pytest.raises(exceptions.ProxyError):
+            session.get(f"{scheme}://localhost:1/", proxies={scheme: proxy}, timeout=5)
+
+
+def test_refused_connect_tunnel_raises_proxy_error(
+    session: Session, auth_proxy_url: str, httpbin_tls_url: str, ca_bundle: str
+) -> None:
+    no_credentials = auth_proxy_url.replace("user:pass@", "")
+    with pytest.raises(exceptions.ProxyError):
+        session.get(
+            f"{httpbin_tls_url}/get",
+            proxies={"https": no_credentials},
+            verify=ca_bundle,
+            timeout=5,
+        )
+
+
+def test_plain_http_server_on_https_url_raises_ssl_error(
+    raw_server: RawFactory, session: Session
+) -> None:
+    srv = raw_server(lambda sock: sock.sendall(response(400, b"plain http")))
+    with pytest.raises(exceptions.SSLError):
+        session.get(f"https://127.0.0.1:{srv.port}/", timeout=5)
+
+
+def test_stalled_tls_handshake_times_out(raw_server: RawFactory, session: Session) -> None:
+    srv = raw_server(wait_closed)  # accepts, reads the ClientHello, never answers
+    timeout = 0.5
+    started = time.monotonic()
+    with pytest.raises(exceptions.Timeout):
+        session.get(f"https://127.0.0.1:{srv.port}/", timeout=timeout)
+    assert time.monotonic() - started < 1.5 * timeout + 0.25
