@@ -321,6 +321,37 @@ def test_endless_headers_are_refused_in_bounded_memory(
     assert time.monotonic() - started < 10
 
 
+def test_too_many_small_headers_are_refused(raw_server: RawFactory, session: Session) -> None:
+    # 1,000 fields in a 9 KB head: small in bytes, but a field count no sane server sends
+    many = b"".join(b"X-%d: v\r\n" % i for i in range(1000))
+    srv = raw_server(once(b"HTTP/1.1 200 OK\r\n" + many + b"Content-Length: 2\r\n\r\nok"))
+    with pytest.raises(exceptions.ConnectionError):
+        session.get(srv.url, timeout=5)
+
+
+@pytest.mark.timeout(30)
+def test_endless_chunk_size_line_is_refused_in_bounded_memory(
+    raw_server: RawFactory, session: Session
+) -> None:
+    def handler(sock: socket.socket) -> None:
+        if read_request(sock) is None:
+            return
+        sock.sendall(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=")
+        block = b"e" * 65536
+        for _ in range(512):  # give up after 32 MiB of chunk extension
+            sock.sendall(block)
+
+    srv = raw_server(handler)
+    tracemalloc.start()
+    try:
+        with pytest.raises((exceptions.ChunkedEncodingError, exceptions.ConnectionError)):
+            session.get(srv.url, timeout=5)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 << 20
+
+
 # --- slow servers and deadlines -------------------------------------------------------------------
 
 
