@@ -202,3 +202,14 @@ def test_bomb_can_be_abandoned_early(bombs: dict[str, bytes]) -> None:
     pieces = decoder.decode(bombs["gzip"])
     first = next(iter(pieces))
     assert len(first) == MAX_PIECE  # produced lazily: nothing beyond this piece was inflated
+
+
+def test_brotlicffi_works_as_the_br_backend(monkeypatch: pytest.MonkeyPatch) -> None:
+    brotlicffi = pytest.importorskip("brotlicffi")
+    monkeypatch.setattr(decoders, "brotli", brotlicffi)
+    bomb = brotli.compress(bytes(8 * 1024 * 1024), quality=5)
+    pieces = run("br", bomb, step=7)
+    assert sum(map(len, pieces)) == 8 * 1024 * 1024
+    assert max(map(len, pieces)) <= MAX_PIECE
+    with pytest.raises(ContentDecodingError):
+        decode_all("br", b"not brotli at all" * 4)
