@@ -179,7 +179,7 @@ class HTTPAdapter(BaseAdapter):
         self._pool_maxsize = pool_maxsize
         self._pool_block = pool_block
         self._backend = backend
-        self._origins: dict[str, tuple[str, str, int, str | None]] = {}
+        self._keys: dict[tuple[Any, Any, Any], PoolKey] = {}
         self._lock = threading.Lock()
         self._note_overrides()
         self.init_poolmanager(pool_connections, pool_maxsize, block=pool_block)
@@ -204,7 +204,7 @@ class HTTPAdapter(BaseAdapter):
         self.proxy_manager = {}
         self.config = {}
         self._backend = None
-        self._origins = {}
+        self._keys = {}
         self._lock = threading.Lock()
         self._note_overrides()
         for attr, value in state.items():
@@ -360,26 +360,16 @@ class HTTPAdapter(BaseAdapter):
             pool_kwargs["socket_path"] = socket_path
         return host_params, pool_kwargs
 
-    def _origin(self, url: str) -> tuple[str, str, int, str | None]:
-        match = _ORIGIN.match(url)
-        prefix = match.group(0) if match is not None else url
-        origin = self._origins.get(prefix)
-        if origin is None:
-            origin = _parse_origin(url)
-            if len(self._origins) >= _ORIGIN_CACHE_SIZE:
-                self._origins.clear()
-            self._origins[prefix] = origin
-        return origin
-
     def get_connection_with_tls_context(
         self, request: Any, verify: Any, proxies: Any = None, cert: Any = None
     ) -> Any:
         """Return the connection pool for ``request`` with these TLS settings and proxies."""
+        url = request.url
         proxy = None
-        if proxies:
+        if proxies and not url.startswith("http+unix:"):
             from .utils import select_proxy
 
-            proxy = select_proxy(request.url, proxies)
+            proxy = select_proxy(url, proxies)
         if proxy:
             manager = self.proxy_manager_for(_normalize_proxy(proxy))
         else:
@@ -389,15 +379,33 @@ class HTTPAdapter(BaseAdapter):
                 request, verify, cert
             )
             return manager.connection_from_host(**host_params, pool_kwargs=pool_kwargs)
-        scheme, host, port, socket_path = self._origin(request.url)
-        if scheme != "https":
-            key = PoolKey(scheme, host, port, True, None, socket_path)
-        else:
-            tunnel_auth = None
-            if proxy:
-                tunnel_auth = request.headers.get("Proxy-Authorization")
-            key = PoolKey(scheme, host, port, _freeze(verify), _freeze(cert), None, tunnel_auth)
+        if proxy:
+            return manager.connection_from_key(self._pool_key(url, verify, cert, request))
+        # The hot path: one dict lookup from (origin, verify, cert) to the pool key.
+        match = _ORIGIN.match(url)
+        cache_key = (match.group(0) if match is not None else url, verify, cert)
+        try:
+            key = self._keys.get(cache_key)
+        except TypeError:  # an unhashable verify/cert value (a list): build the key each time
+            return manager.connection_from_key(self._pool_key(url, verify, cert, None))
+        if key is None:
+            key = self._pool_key(url, verify, cert, None)
+            if len(self._keys) >= _ORIGIN_CACHE_SIZE:
+                self._keys.clear()
+            self._keys[cache_key] = key
         return manager.connection_from_key(key)
+
+    def _pool_key(self, url: str, verify: Any, cert: Any, proxied: Any) -> PoolKey:
+        """The pool key of ``url``; ``proxied`` is the request when it goes through a proxy."""
+        scheme, host, port, socket_path = _parse_origin(url)
+        if scheme != "https":
+            return PoolKey(scheme, host, port, True, None, socket_path)
+        tunnel_auth = None
+        if proxied is not None:
+            # Credentials given as a header (HTTPProxyAuth) go on the CONNECT, so tunnels made
+            # with different credentials must not be shared.
+            tunnel_auth = proxied.headers.get("Proxy-Authorization")
+        return PoolKey(scheme, host, port, _freeze(verify), _freeze(cert), None, tunnel_auth)
 
     def get_connection(self, url: str, proxies: Any = None) -> Any:
         """Deprecated (as in requests): use :meth:`get_connection_with_tls_context`."""
