@@ -293,9 +293,27 @@ def test_text_uses_apparent_encoding() -> None:
     assert r.text == body.decode()
 
 
-def test_apparent_encoding_names_like_requests() -> None:
-    assert make(b"plain ascii text").apparent_encoding == "ascii"
-    assert make(b"").apparent_encoding is not None or make(b"").text == ""
+@pytest.mark.parametrize(
+    ("body", "name"),
+    [
+        (b"plain ascii text", "ascii"),
+        (b"", "utf-8"),
+        ("\ufeffhello".encode(), "UTF-8-SIG"),
+        (
+            "Ceci est un texte français, écrit avec des accents: été, noël, très.".encode("cp1252"),
+            "Windows-1252",
+        ),
+        (bytes(range(256)) * 4, None),
+    ],
+)
+def test_apparent_encoding_names_like_requests(body: bytes, name: Optional[str]) -> None:
+    # chardet-style names, as requests reports them (not Python codec names like "utf_8").
+    assert make(body).apparent_encoding == name
+
+
+def test_text_of_undetectable_binary_falls_back_to_utf8_replace() -> None:
+    body = bytes(range(256)) * 4
+    assert make(body).text == body.decode("utf-8", errors="replace")
 
 
 def test_json() -> None:
