@@ -89,3 +89,46 @@ def test_threads_share_a_session_through_server_closes() -> None:
         time.sleep(0.05)
     assert _open_fds() <= fds_before, "file descriptors leaked"
     assert elapsed < 120
+
+
+@pytest.mark.load
+@pytest.mark.timeout(120)
+def test_blocking_pool_caps_connections_under_churn() -> None:
+    """pool_block=True: eight threads share two connections and wait their turn, never fail."""
+    from httpcore_lite.adapters import HTTPAdapter
+
+    server = KeepAliveServer(close_after=CLOSE_AFTER)
+    session = Session()
+    adapter = HTTPAdapter(pool_connections=1, pool_maxsize=2, pool_block=True)
+    session.mount("http://", adapter)
+    errors: list[BaseException] = []
+    in_use_seen: list[int] = []
+    url = server.url + "/blocking"
+
+    def worker() -> None:
+        for _ in range(250):
+            try:
+                r = session.get(url, timeout=10)
+                assert r.content == b"ok"
+            except BaseException as exc:  # noqa: BLE001 - every failure is a finding
+                errors.append(exc)
+                return
+            stats = adapter.stats()
+            in_use_seen.append(stats.in_use + stats.idle)
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(THREADS)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(100)
+        assert not any(thread.is_alive() for thread in threads), "workers hung"
+        assert not errors, f"{len(errors)} errors, first: {errors[0]!r}"
+        assert server.answered == THREADS * 250
+        assert max(in_use_seen) <= 2
+        stats = adapter.stats()
+        assert stats.in_use == 0
+        assert stats.opened == server.connections
+    finally:
+        session.close()
+        server.stop()
