@@ -444,6 +444,20 @@ def test_byte_by_byte_equals_all_at_once() -> None:
     assert got[-1] == expected[-1] == ResponseComplete()
 
 
+def test_receive_accepts_a_reused_buffer() -> None:
+    conn = ClientConnection(buffer_body=False)
+    conn.send_request(Req())
+    buffer = bytearray(8)
+    events = []
+    for start in range(0, len(OK), 8):
+        piece = OK[start : start + 8]
+        buffer[: len(piece)] = piece
+        events += conn.receive_data(memoryview(buffer)[: len(piece)])
+        buffer[:] = b"\xff" * 8  # the caller reuses its buffer at once
+    assert body_of(events) == b"hello"
+    assert isinstance(events[-1], ResponseComplete) and conn.reusable
+
+
 def test_eof_after_response_makes_connection_unusable() -> None:
     conn = ClientConnection(buffer_body=False)
     conn.send_request(Req())

@@ -480,9 +480,11 @@ class ClientConnection:
 
     # -- receiving ------------------------------------------------------------------------
 
-    def receive_data(self, data: bytes) -> list[Event]:
+    def receive_data(self, data: bytes | bytearray | memoryview) -> list[Event]:
         """Feed bytes from the peer (``b""`` when it closed) and return the events they made.
 
+        ``data`` may be any bytes-like object, such as a ``memoryview`` of a buffer the caller
+        reuses with ``recv_into``: it is copied before this returns.
         Returns ``[ResponseStarted, BodyData..., ResponseComplete]`` spread over as many calls
         as the bytes take. Bytes after the end of a response are kept, not parsed; they make
         the connection non-reusable (a server must not send anything unasked).
@@ -509,7 +511,7 @@ class ClientConnection:
         else:
             self._dead = True  # whatever the headers said, the peer has gone
         try:
-            conn.receive_data(data)
+            conn.receive_data(data)  # type: ignore[arg-type]  # h11 copies any bytes-like
         except RuntimeError as exc:  # data after EOF
             self._phase = _ERROR
             raise ConnectionError("Received data after the peer closed the connection") from exc
