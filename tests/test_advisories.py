@@ -329,7 +329,7 @@ def test_cve_2020_7212_cve_2021_33503_hostile_urls_parsed_fast(url: str) -> None
         Request("GET", url).prepare()
     except (ValueError, exceptions.RequestException):
         pass
-    assert time.perf_counter() - started < 0.5
+    assert time.perf_counter() - started < 1.0  # the vulnerable parsers took minutes
 
 
 # --- content decoding -------------------------------------------------------------------------
