@@ -222,8 +222,10 @@ class HTTPAdapter(BaseAdapter):
     ) -> None:
         """Initializes the pool manager.
 
-        ``pool_kwargs`` may carry ``source_address`` and ``socket_options`` (a list of
-        ``(level, option, value)`` applied before connecting), as urllib3's do.
+        ``pool_kwargs`` may carry ``source_address``, ``socket_options`` (a list of
+        ``(level, option, value)`` applied before connecting) and ``ssl_context`` (used for
+        every TLS connection instead of the one built from ``verify``/``cert``), as urllib3's
+        do; subclasses override this method to set them.
         """
         self._pool_connections = connections
         self._pool_maxsize = maxsize

@@ -357,3 +357,25 @@ def test_streaming_256_mib_keeps_memory_flat():
     total, growth_kib = map(int, result.stdout.split())
     assert total == 256 * 1024 * 1024
     assert growth_kib < 8 * 1024  # a few MiB at most, never the body
+
+
+def test_raw_works_with_copyfileobj(httpbin_url, tmp_path):
+    import shutil
+
+    response = HTTPAdapter().send(
+        prepare("GET", httpbin_url + "/bytes/70000"), stream=True, timeout=10
+    )
+    target = tmp_path / "out.bin"
+    with open(target, "wb") as f:
+        shutil.copyfileobj(response.raw, f)
+    assert target.stat().st_size == 70000
+    assert response.raw.closed
+
+
+def test_streamed_response_closed_by_context_manager(httpbin_url):
+    adapter = HTTPAdapter()
+    with adapter.send(
+        prepare("GET", httpbin_url + "/bytes/10"), stream=True, timeout=10
+    ) as response:
+        assert response.raw.read(5) and adapter.stats().in_use == 1
+    assert adapter.stats().in_use == 0

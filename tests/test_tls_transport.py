@@ -92,3 +92,18 @@ def test_missing_ca_bundle_is_oserror(httpbin_tls_url, tmp_path):
         HTTPAdapter().send(
             prepare(httpbin_tls_url + "/get"), verify=str(tmp_path / "none.pem"), timeout=10
         )
+
+
+def test_ssl_context_from_init_poolmanager(httpbin_tls_url, ca):
+    import ssl
+
+    context = ssl.create_default_context()
+    ca.configure_trust(context)
+
+    class ContextAdapter(HTTPAdapter):
+        def init_poolmanager(self, *args, **kwargs):
+            kwargs["ssl_context"] = context
+            super().init_poolmanager(*args, **kwargs)
+
+    # verify=True would use certifi, which does not know the test CA: the context wins.
+    assert ContextAdapter().send(prepare(httpbin_tls_url + "/get"), timeout=10).ok

@@ -22,6 +22,7 @@ Statistics are counted per pool and summed per origin by :meth:`PoolManager.stat
 
 from __future__ import annotations
 
+import ssl
 import threading
 import time
 from collections import OrderedDict
@@ -120,6 +121,7 @@ class ConnectionPool:
         proxy_headers: dict[str, str] | None = None,
         source_address: tuple[str, int] | None = None,
         socket_options: Iterable[SocketOption] | None = None,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         self.key = key
         self.scheme = key.scheme
@@ -132,6 +134,9 @@ class ConnectionPool:
         self.proxy_headers = dict(proxy_headers or {})
         self.source_address = source_address
         self.socket_options = list(socket_options) if socket_options is not None else None
+        #: A caller-supplied context (``init_poolmanager(ssl_context=...)``) replaces the one
+        #: built from ``verify``/``cert`` for the origin's TLS.
+        self.ssl_context = ssl_context
         self._lock = threading.RLock()
         self._cond = threading.Condition(self._lock)
         self._idle: list[HTTPConnection] = []
@@ -285,7 +290,7 @@ class ConnectionPool:
         from .tls import context_for
 
         try:
-            context = context_for(self.key.verify, self.key.cert)
+            context = self.ssl_context or context_for(self.key.verify, self.key.cert)
             return stream.start_tls(context, host, clock.connect_timeout())
         except BaseException:
             stream.close()
@@ -408,6 +413,7 @@ class PoolManager:
                 self.proxy_headers,
                 self.connection_pool_kw.get("source_address"),
                 self.connection_pool_kw.get("socket_options"),
+                self.connection_pool_kw.get("ssl_context"),
             )
             self.pools[key] = pool
             dropped = None
