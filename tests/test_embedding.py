@@ -12,11 +12,8 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-import pytest
-
+from httpcore_lite import models
 from httpcore_lite.protocol import ClientConnection, ResponseComplete, ResponseStarted
-
-models = pytest.importorskip("httpcore_lite.models")
 
 TIMEOUT = 10.0
 

@@ -606,8 +606,6 @@ def test_data_after_eof_is_an_error() -> None:
 
 
 def test_buffered_response_is_built_and_decoded() -> None:
-    pytest.importorskip("httpcore_lite.models")
-    pytest.importorskip("httpcore_lite.utils")
     req = Req(url="http://example.com/gz")
     conn = ClientConnection()
     conn.send_request(req)
@@ -638,8 +636,6 @@ def test_buffered_response_is_built_and_decoded() -> None:
 
 
 def test_buffered_head_response_has_empty_content() -> None:
-    pytest.importorskip("httpcore_lite.models")
-    pytest.importorskip("httpcore_lite.utils")
     conn = ClientConnection()
     conn.send_request(Req("HEAD"))
     feed(conn, b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 99\r\n\r\n")
@@ -647,8 +643,6 @@ def test_buffered_head_response_has_empty_content() -> None:
 
 
 def test_buffered_bad_gzip_is_content_decoding_error() -> None:
-    pytest.importorskip("httpcore_lite.models")
-    pytest.importorskip("httpcore_lite.utils")
     conn = ClientConnection()
     conn.send_request(Req())
     with pytest.raises(exceptions.ContentDecodingError):
@@ -657,8 +651,6 @@ def test_buffered_bad_gzip_is_content_decoding_error() -> None:
 
 
 def test_build_response_leaves_content_unread() -> None:
-    pytest.importorskip("httpcore_lite.models")
-    pytest.importorskip("httpcore_lite.utils")
     started = ResponseStarted(
         404, "Not Found", (("Content-Type", "application/json"), ("X-A", "1"), ("x-a", "2")), "1.1"
     )
