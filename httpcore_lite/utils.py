@@ -32,7 +32,7 @@ import zipfile
 from collections import OrderedDict
 from collections.abc import Generator, Iterable, Iterator, Mapping
 from netrc import NetrcParseError, netrc
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Optional, Union
 from urllib.parse import quote, unquote, urlparse, urlsplit, urlunparse
 
 from . import certs
@@ -157,16 +157,17 @@ def super_len(o: Any) -> int:
     return max(0, total_length - current_position)
 
 
-def guess_filename(obj: Any) -> Optional[str]:
-    """Guess a file name from a file object's ``name`` (``None`` for ``<stdin>``-like names)."""
+def guess_filename(obj: Any) -> Optional[Union[str, bytes]]:
+    """Guess a file name from a file object's ``name`` (``None`` for ``<stdin>``-like names).
+
+    A ``bytes`` name gives a ``bytes`` file name, as in requests.
+    """
     name = getattr(obj, "name", None)
-    if name and isinstance(name, (str, bytes)):
-        if isinstance(name, bytes):
-            first, last = name[:1], name[-1:]
-            if first != b"<" and last != b">":
-                return os.path.basename(name).decode("utf-8", "replace")
-            return None
-        if name[0] != "<" and name[-1] != ">":
+    if isinstance(name, str):
+        if name and name[0] != "<" and name[-1] != ">":
+            return os.path.basename(name)
+    elif isinstance(name, bytes):
+        if name and name[:1] != b"<" and name[-1:] != b">":
             return os.path.basename(name)
     return None
 
@@ -393,6 +394,9 @@ def get_netrc_auth(url: str, raise_errors: bool = False) -> Optional[tuple[str, 
             return None
         entry = (default[0] or "", default[1] or "", default[2] or "")
     login, account, password = entry
+    if not (login or account or password):
+        # An entry without credentials (e.g. a bare "default") gives none.
+        return None
     # As in requests: the login, or the account when the entry has no login.
     return (login if login else account, password)
 
@@ -509,23 +513,19 @@ def unquote_header_value(value: str, is_filename: bool = False) -> str:
 def _parse_content_type_header(header: str) -> tuple[str, dict[str, Any]]:
     """Split a Content-Type header into the media type and its lower-cased parameters.
 
-    A parameter without ``=`` maps to ``True``. Quotes and spaces around keys and values go.
+    Parameters without ``=`` are dropped (as in current requests). Quotes and spaces around keys
+    and values go.
     """
     tokens = header.split(";")
     content_type, params = tokens[0].strip(), tokens[1:]
     params_dict: dict[str, Any] = {}
     strip_chars = "\"' "
     for param in params:
-        param = param.strip()
-        if not param:
-            continue
-        key: str = param
-        value: Any = True
         index_of_equals = param.find("=")
-        if index_of_equals != -1:
-            key = param[:index_of_equals].strip(strip_chars)
-            value = param[index_of_equals + 1 :].strip(strip_chars)
-        params_dict[key.lower()] = value
+        if index_of_equals == -1:
+            continue
+        key = param[:index_of_equals].strip(strip_chars)
+        params_dict[key.lower()] = param[index_of_equals + 1 :].strip(strip_chars)
     return content_type, params_dict
 
 
@@ -669,8 +669,9 @@ def parse_header_links(value: str) -> list[dict[str, str]]:
             url, params = val, ""
         link = {"url": url.strip("<> '\"")}
         for param in params.split(";"):
+            # Split once: a quoted value may itself contain "=" (RFC 8288).
             try:
-                key, param_value = param.split("=")
+                key, param_value = param.split("=", 1)
             except ValueError:
                 break
             link[key.strip(replace_chars)] = param_value.strip(replace_chars)
@@ -915,13 +916,9 @@ def set_environ(env_name: str, value: Optional[str]) -> Generator[None, None, No
 def _env(name: str) -> Optional[str]:
     """``name`` (lower case) from the environment, else its upper-case twin; ``None`` if unset.
 
-    The lower-case variable wins when both are set, as in curl and urllib. An empty lower-case
-    variable counts as set (and disables the upper-case one).
+    The lower-case variable wins when both are set and non-empty, as in curl and requests.
     """
-    value = _getenv(name)
-    if value is None:
-        value = _getenv(name.upper())
-    return value
+    return _getenv(name) or _getenv(name.upper())
 
 
 def _no_proxy_entries(no_proxy: str) -> list[str]:
@@ -1001,7 +998,7 @@ def should_bypass_proxies(url: str, no_proxy: Optional[str]) -> bool:
     (``10.0.0.0/8``, IPv6 too). An entry's port is compared with the URL's port, explicit or the
     scheme's default. URLs without a host (``file:``) are never proxied.
 
-    Unlike requests, a name matches on a dot boundary only (as curl and urllib do):
+    A name matches on a dot boundary only (as curl, urllib and requests >= 2.33 do):
     ``example.com`` does not make ``badexample.com`` bypass the proxy.
     """
     if no_proxy is None:

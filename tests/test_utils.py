@@ -220,6 +220,13 @@ class TestNetrc:
         assert utils.get_netrc_auth("http://a.test/") == ("a", "b")
         assert utils.get_netrc_auth("http://anything.test/") == ("anon", "x")
 
+    def test_empty_default_ignored(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        path = tmp_path / "netrc"
+        path.write_text("machine example.com login user password pass\ndefault\n")
+        monkeypatch.setenv("NETRC", str(path))
+        assert utils.get_netrc_auth("http://httpbin.org/") is None
+        assert utils.get_netrc_auth("http://example.com/") == ("user", "pass")
+
     def test_missing_file(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("NETRC", str(tmp_path / "absent"))
         assert utils.get_netrc_auth("http://example.com/") is None
@@ -302,7 +309,7 @@ class TestFiles:
             ("/a/b/c.txt", "c.txt"),
             ("c.txt", "c.txt"),
             ("<stdin>", None),
-            (b"/x/y.bin", "y.bin"),
+            (b"/x/y.bin", b"y.bin"),
             (b"<fd>", None),
             (5, None),
             ("", None),
@@ -447,7 +454,11 @@ class TestHeaderParsing:
                 ("text/plain", {"charset": "UTF-8", "format": "flowed"}),
             ),
             ("text/plain; CHARSET= 'latin-1' ", ("text/plain", {"charset": "latin-1"})),
-            ("multipart/form-data; boundary", ("multipart/form-data", {"boundary": True})),
+            ("multipart/form-data; boundary", ("multipart/form-data", {})),
+            (
+                "multipart/form-data; boundary = something ; 'b2=else' ; no_equals ",
+                ("multipart/form-data", {"boundary": "something", "b2": "else"}),
+            ),
             ("text/plain;;", ("text/plain", {})),
         ],
     )
@@ -461,6 +472,7 @@ class TestHeaderParsing:
             ("text/html", "ISO-8859-1"),
             ("text/html; charset=utf-8", "utf-8"),
             ("text/html; charset='koi8-r'", "koi8-r"),
+            ("text/html; charset", "ISO-8859-1"),
             ("application/json", "utf-8"),
             ("application/json; charset=latin-1", "latin-1"),
             ("application/octet-stream", None),
@@ -498,6 +510,11 @@ class TestHeaderParsing:
         assert utils.parse_header_links("") == []
         assert utils.parse_header_links("<http://a/>") == [{"url": "http://a/"}]
         assert utils.parse_header_links("<http://a/>; broken") == [{"url": "http://a/"}]
+        assert utils.parse_header_links("<http://a/>;") == [{"url": "http://a/"}]
+        # A quoted value may contain "=" (RFC 8288); later parameters are kept.
+        assert utils.parse_header_links('<http://a/>; title="a=b"; rel="next"') == [
+            {"url": "http://a/", "title": "a=b", "rel": "next"}
+        ]
 
 
 class TestDecoding:
@@ -854,6 +871,27 @@ class TestNoProxy:
         monkeypatch.setenv("NO_PROXY", "b.test")
         assert utils.should_bypass_proxies("http://a.test/", None) is True
         assert utils.should_bypass_proxies("http://b.test/", None) is False
+        # An empty lower-case variable falls back to the upper-case one, as in requests.
+        monkeypatch.setenv("no_proxy", "")
+        assert utils.should_bypass_proxies("http://b.test/", None) is True
+
+    @pytest.mark.parametrize(
+        ("url", "expected"),
+        [
+            ("http://localhost/", True),
+            ("http://anotherdomain.com:8888/", True),
+            ("http://newdomain.com:1234/", True),
+            ("http://www.newdomain.com:1234/", True),
+            ("http://foo.d.o.t/", True),
+            ("http://d.o.t/", True),
+            ("http://prelocalhost/", False),
+            ("http://newdomain.com/", False),
+            ("http://newdomain.com:1235/", False),
+        ],
+    )
+    def test_domain_boundary(self, url: str, expected: bool) -> None:
+        no_proxy = "localhost, anotherdomain.com, newdomain.com:1234, .d.o.t"
+        assert utils.should_bypass_proxies(url, no_proxy=no_proxy) is expected
 
     def test_argument_overrides_env(self, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("no_proxy", "a.test")
