@@ -109,6 +109,9 @@ _REQUOTE_NOOP_RE = re.compile(f"[{_UNRESERVED}{re.escape(_QUERY_SAFE)}#\\[\\]]*"
 # http(s) host is refused here rather than sent to the resolver.
 _HOSTNAME_RE = re.compile(r"[a-z0-9\-_.]+")
 _PORT_RE = re.compile(r"[0-9]*")
+# A reg-name as urllib3 reads it for requests: no brackets, ":", "/", "?", "#" or whitespace, and
+# "%" only in escapes.
+_REG_NAME_RE = re.compile(r"(?:[^\[\]%:/?#\s]|%[a-fA-F0-9]{2})*")
 # The common URL, matched in one anchored pass: lower-case http(s) scheme, a lower-case DNS name
 # or IPv4 address with valid labels, an optional canonical port, and path and query made only of
 # characters that need no quoting (no "%", no fragment, no credentials). Every quantifier is over a
@@ -615,9 +618,14 @@ class PreparedRequest(RequestEncodingMixin, RequestHooksMixin):
         Returns (scheme, netloc, path, query, fragment) with netloc = [auth@]host[:port].
         """
         scheme, auth, host, port, path, query, fragment = self._parse_url(url)
-        if scheme in _NORMALIZABLE_SCHEMES:
-            if auth is not None:
+        if auth is not None:
+            if scheme in _NORMALIZABLE_SCHEMES:
                 auth = _encode_invalid_chars(auth, _USERINFO_OK_RE, _USERINFO_SAFE)
+            elif "[" in auth or "]" in auth:
+                # Other schemes keep their credentials as written, but brackets there would
+                # read as an IPv6 host to every later parser.
+                auth = auth.replace("[", "%5B").replace("]", "%5D")
+        if scheme in _NORMALIZABLE_SCHEMES:
             if "/." in path or path.startswith("."):
                 path = _remove_dot_segments(path)
             path = _encode_invalid_chars(path, _PATH_OK_RE, _PATH_SAFE)
@@ -709,6 +717,9 @@ class PreparedRequest(RequestEncodingMixin, RequestHooksMixin):
         elif scheme in _NORMALIZABLE_SCHEMES:
             host = host.lower()
             _check_hostname(host)
+        elif not _REG_NAME_RE.fullmatch(host):
+            # Other schemes (http+unix) keep their host as written, within RFC 3986's reg-name.
+            raise _bad_host_port(host)
         return scheme, auth, host, port, path, query, fragment
 
     def prepare_headers(self, headers: Optional[Mapping[str, Any]]) -> None:

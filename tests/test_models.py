@@ -152,6 +152,26 @@ def test_invalid_urls(url: Any) -> None:
         prep(url=url)
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http+unix://sock et/",
+        "http+unix://a[b]/",
+        "http+unix://a%zz/",
+        "http+unix://a:b:c/",
+    ],
+)
+def test_invalid_hosts_other_schemes(url: str) -> None:
+    with pytest.raises(InvalidURL):
+        prep(url=url)
+
+
+def test_brackets_in_credentials_of_other_schemes_are_escaped() -> None:
+    p = prep(url="http+unix://u[1]:p@%2Fsock/x")
+    assert p.url == "http+unix://u%5B1%5D:p@%2Fsock/x"
+    assert p.headers["Authorization"] == "Basic dVsxXTpw"
+
+
 def test_invalid_url_is_value_error_and_request_exception() -> None:
     with pytest.raises(ValueError):
         prep(url="http://")
