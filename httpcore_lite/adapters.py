@@ -514,6 +514,7 @@ class HTTPAdapter(BaseAdapter):
         self, request: Any, stream: bool, timeout: Any, verify: Any, cert: Any, proxies: Any
     ) -> Any:
         pool = self.get_connection_with_tls_context(request, verify, proxies=proxies, cert=cert)
+        original = request  # what the Response carries, even when a stripped copy is sent
         url = request.url
         https = pool.scheme == "https"
         if https:
@@ -584,7 +585,7 @@ class HTTPAdapter(BaseAdapter):
                         # The server asked for a longer wait than the deadline leaves: its
                         # answer is the best there is.
             break
-        response = self.build_response(request, raw)
+        response = self.build_response(original, raw)
         if not stream:
             response._content = raw.read_all()
             response._content_consumed = True

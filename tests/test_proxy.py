@@ -187,3 +187,14 @@ def test_threads_share_proxy_pools(proxy_url, raw_server):
         t.join()
     assert errors == []
     assert adapter.stats().opened <= 4
+
+
+def test_response_request_is_the_callers(auth_proxy_url, raw_server, ca, ca_bundle):
+    from httpcore_lite.auth import _basic_auth_str
+
+    origin, _ = _tls_origin(raw_server, ca)
+    request = prepare("GET", f"https://localhost:{origin.port}/")
+    request.headers["Proxy-Authorization"] = _basic_auth_str("user", "pass")
+    proxy = _without_auth(auth_proxy_url)
+    response = HTTPAdapter().send(request, proxies={"https": proxy}, verify=ca_bundle, timeout=10)
+    assert response.request is request
