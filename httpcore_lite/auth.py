@@ -229,10 +229,12 @@ class HTTPDigestAuth(AuthBase):
         )
         if opaque:
             base += f', opaque="{_quote(opaque)}"'
+        # qop and algorithm are tokens in RFC 7616, but requests has always quoted them and
+        # servers accept that; sending the same bytes keeps drop-in behaviour.
         if algorithm:
-            base += f", algorithm={algorithm}"
+            base += f', algorithm="{_quote(algorithm)}"'
         if qop:
-            base += f', qop=auth, nc={ncvalue}, cnonce="{cnonce}"'
+            base += f', qop="auth", nc={ncvalue}, cnonce="{cnonce}"'
         return f"Digest {base}"
 
     def handle_redirect(self, r: Any, **kwargs: Any) -> None:
