@@ -271,11 +271,16 @@ class ClientConnection:
 
     def start_next_cycle(self) -> None:
         """Forget the finished cycle so that the next :meth:`send_request` may follow."""
-        if self._phase == _IDLE:
+        phase = self._phase
+        if phase == _IDLE:
             return
-        if not self.reusable:
+        if phase != _DONE or self._dead:
             raise RuntimeError("this connection cannot carry another request")
-        self._h11.start_next_cycle()
+        try:
+            # h11 checks the rest of `reusable` itself: both sides DONE.
+            self._h11.start_next_cycle()
+        except h11.LocalProtocolError as exc:
+            raise RuntimeError("this connection cannot carry another request") from exc
         self._phase = _IDLE
         self._request = None
         self._started = None
@@ -585,8 +590,8 @@ class ClientConnection:
 
     def _complete(self, events: list[Event]) -> None:
         self._phase = _DONE
-        if self._h11.their_state is h11.DONE and self._h11.trailing_data[0]:
-            self._dead = True
+        if self._h11.trailing_data[0]:
+            self._dead = True  # the server sent more than the response: never trust it again
         if self._buffer_body and self._started is not None:
             response = build_response(self._started, self._request)
             body = b"".join(self._body) if len(self._body) != 1 else self._body[0]
