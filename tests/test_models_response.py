@@ -87,6 +87,13 @@ def test_defaults() -> None:
     assert Response().cookies is not r.cookies
 
 
+def test_cookie_jar_made_on_first_use_only() -> None:
+    r = Response()
+    assert r._cookie_jar is None  # the hot path allocates no jar
+    jar = r.cookies
+    assert r.cookies is jar
+
+
 def test_cookies_settable() -> None:
     r = Response()
     jar = RequestsCookieJar()
