@@ -132,3 +132,63 @@ def test_blocking_pool_caps_connections_under_churn() -> None:
     finally:
         session.close()
         server.stop()
+
+
+@pytest.mark.load
+@pytest.mark.timeout(120)
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc to count fds")
+def test_error_paths_do_not_leak_descriptors() -> None:
+    """Hundreds of failed requests (resets, truncation, garbage, abandoned streams) keep no fds."""
+    import gc
+    import socket
+    import struct
+
+    from httpcore_lite import exceptions
+    from tests.servers.raw import RawServer, read_request
+
+    faults = [
+        b"",  # reset before answering
+        b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort",
+        b"\x00garbage\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n" + b"x" * 100000,  # abandoned stream
+    ]
+
+    def handler(sock: socket.socket) -> None:
+        while (request := read_request(sock)) is not None:
+            index = int(request.split(b" ", 2)[1].rsplit(b"/", 1)[1])
+            payload = faults[index]
+            if payload:
+                sock.sendall(payload)
+            if index != len(faults) - 1:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                return
+
+    gc.collect()
+    fds_before = _open_fds()
+    server = RawServer(handler)
+    session = Session()
+    outcomes: dict[str, int] = {}
+    try:
+        for i in range(400):
+            index = i % len(faults)
+            try:
+                r = session.get(f"{server.url}/{index}", timeout=5, stream=index == len(faults) - 1)
+                if index == len(faults) - 1:
+                    next(r.iter_content(10))
+                    del r  # dropped without close(): the library must not keep the socket
+                outcome = "ok"
+            except exceptions.RequestException as exc:
+                outcome = type(exc).__name__
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        assert outcomes.get("ok", 0) == 80, outcomes
+        gc.collect()
+        assert _open_fds() - fds_before <= 2 * 10 + 4, outcomes  # at most the pool, both ends
+    finally:
+        session.close()
+        server.stop()
+    gc.collect()
+    deadline = time.monotonic() + 5
+    while _open_fds() > fds_before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _open_fds() <= fds_before, "file descriptors leaked"
