@@ -513,3 +513,30 @@ def test_localhost_cookies_round_trip() -> None:
     jar = received("http://127.0.0.1:8000/", "ip=1")
     assert get_cookie_header(jar, FakeRequest("http://127.0.0.1:9000/")) == "ip=1"
     assert get_cookie_header(jar, FakeRequest("http://localhost:8000/")) is None
+
+
+def test_morsel_int_max_age_and_no_expires() -> None:
+    m: Morsel = Morsel()  # type: ignore[type-arg]
+    m.set("k", "v", "v")
+    m["max-age"] = 60  # type: ignore[assignment]
+    assert isinstance(morsel_to_cookie(m).expires, int)
+    plain: Morsel = Morsel()  # type: ignore[type-arg]
+    plain.set("k", "v", "v")
+    assert morsel_to_cookie(plain).expires is None
+
+
+def test_copy_keeps_a_custom_policy_class() -> None:
+    class MyPolicy(cookielib.DefaultCookiePolicy):
+        pass
+
+    jar = RequestsCookieJar()
+    jar.set_policy(MyPolicy())
+    assert isinstance(jar.copy().get_policy(), MyPolicy)
+
+
+def test_cookie_parameters_kept() -> None:
+    jar = RequestsCookieJar()
+    jar.set("k", "v", secure=True, domain="test.com", rest={"HttpOnly": True})
+    cookie = next(iter(jar))
+    assert cookie.secure and cookie.domain == "test.com"
+    assert cookie.has_nonstandard_attr("HttpOnly")
