@@ -345,3 +345,32 @@ def test_streams_do_not_leak_fds(raw_server):
         backend.connect_tcp("127.0.0.1", srv.port, 2).close()
     after = len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else 0
     assert after - before < 5
+
+
+def test_server_hostname_is_idna_encoded():
+    from httpcore_lite.transport.backends.sync import _idna_hostname
+
+    assert _idna_hostname("bücher.example") == "xn--bcher-kva.example"
+    assert _idna_hostname("[::1]") == "::1"
+    assert _idna_hostname("example.org") == "example.org"
+    assert _idna_hostname(None) is None
+
+
+def test_custom_backend_through_the_interface(raw_server):
+    """A user backend wrapping the default one sees every connection the pool opens."""
+    from httpcore_lite.adapters import HTTPAdapter
+    from httpcore_lite.models import Request
+    from tests.servers.raw import canned
+
+    srv = raw_server(canned(RESPONSE, RESPONSE))
+    opened = []
+
+    class Recording(TCPBackend):
+        def connect_tcp(self, host, port, timeout=None, source_address=None, socket_options=None):
+            opened.append((host, port, timeout))
+            return super().connect_tcp(host, port, timeout, source_address, socket_options)
+
+    adapter = HTTPAdapter(backend=Recording())
+    for _ in range(2):
+        assert adapter.send(Request("GET", srv.url).prepare(), timeout=(3, 5)).content == b"ok"
+    assert opened == [("127.0.0.1", srv.port, 3.0)]
