@@ -20,10 +20,9 @@ from pathlib import Path
 
 import pytest
 
+import httpcore_lite as requests
 from httpcore_lite import exceptions
 from httpcore_lite.adapters import HTTPAdapter, Retry
-from httpcore_lite.models import Request
-from httpcore_lite.sessions import Session
 from tests.servers.raw import RawServer, canned, read_request, response, wait_closed
 
 RawFactory = Callable[[Callable[[socket.socket], None]], RawServer]
@@ -32,8 +31,8 @@ pytestmark = pytest.mark.filterwarnings("ignore::Warning")
 
 
 @pytest.fixture
-def session() -> Iterator[Session]:
-    with Session() as s:
+def session() -> Iterator[requests.Session]:
+    with requests.Session() as s:
         yield s
 
 
@@ -72,7 +71,7 @@ def _basic(user: str, password: str) -> bytes:
 
 
 def test_cve_2018_18074_authorization_stripped_cross_host(
-    raw_server: RawFactory, session: Session
+    raw_server: RawFactory, session: requests.Session
 ) -> None:
     target = _recorder(raw_server)
     # 127.0.0.1 -> localhost: same machine, different host name
@@ -90,7 +89,7 @@ def test_cve_2018_18074_authorization_stripped_cross_host(
 
 
 def test_cve_2018_18074_authorization_stripped_https_to_http(
-    raw_server: RawFactory, session: Session, httpbin_tls_url: str, ca_bundle: str
+    raw_server: RawFactory, session: requests.Session, httpbin_tls_url: str, ca_bundle: str
 ) -> None:
     target = _recorder(raw_server)
     r = session.get(
@@ -107,7 +106,7 @@ def test_cve_2018_18074_authorization_stripped_https_to_http(
 
 
 def test_cve_2023_43804_cookie_header_stripped_cross_origin(
-    raw_server: RawFactory, session: Session
+    raw_server: RawFactory, session: requests.Session
 ) -> None:
     target = _recorder(raw_server)
     origin = _redirector(raw_server, f"http://localhost:{target.port}/landing")
@@ -117,7 +116,7 @@ def test_cve_2023_43804_cookie_header_stripped_cross_origin(
 
 
 def test_cve_2024_37891_proxy_authorization_stripped_cross_origin(
-    raw_server: RawFactory, session: Session
+    raw_server: RawFactory, session: requests.Session
 ) -> None:
     target = _recorder(raw_server)
     origin = _redirector(raw_server, f"http://localhost:{target.port}/landing")
@@ -126,7 +125,7 @@ def test_cve_2024_37891_proxy_authorization_stripped_cross_origin(
 
 
 def test_cve_2023_32681_proxy_credentials_never_inside_connect_tunnel(
-    session: Session, auth_proxy_url: str, httpbin_tls_url: str, ca_bundle: str
+    session: requests.Session, auth_proxy_url: str, httpbin_tls_url: str, ca_bundle: str
 ) -> None:
     proxies = {"https": auth_proxy_url, "http": auth_proxy_url}
     # Direct request through the authenticating proxy: the proxy accepted our credentials
@@ -146,7 +145,9 @@ def test_cve_2023_32681_proxy_credentials_never_inside_connect_tunnel(
     assert "Proxy-Authorization" not in r.json()["headers"]
 
 
-def test_cve_2023_45803_no_body_after_303(raw_server: RawFactory, session: Session) -> None:
+def test_cve_2023_45803_no_body_after_303(
+    raw_server: RawFactory, session: requests.Session
+) -> None:
     def handler(sock: socket.socket) -> None:
         while (request := read_request(sock)) is not None:
             if request.startswith(b"POST"):
@@ -167,7 +168,7 @@ def test_cve_2023_45803_no_body_after_303(raw_server: RawFactory, session: Sessi
 
 
 def test_cve_2024_35195_verify_false_connection_not_reused_for_verified(
-    session: Session, httpbin_tls_url: str, ca_bundle: str, tmp_path: Path
+    session: requests.Session, httpbin_tls_url: str, ca_bundle: str, tmp_path: Path
 ) -> None:
     url = f"{httpbin_tls_url}/get"
     assert session.get(url, verify=False, timeout=5).status_code == 200
@@ -189,7 +190,10 @@ def test_cve_2024_35195_verify_false_connection_not_reused_for_verified(
 
 
 def test_cve_2024_47081_netrc_credentials_only_for_exact_host(
-    raw_server: RawFactory, session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    raw_server: RawFactory,
+    session: requests.Session,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     netrc = tmp_path / "netrc"
     netrc.write_text(
@@ -212,7 +216,7 @@ def test_cve_2024_47081_netrc_credentials_only_for_exact_host(
 
 
 def test_cve_2015_2296_redirect_cookies_scoped_to_their_host(
-    raw_server: RawFactory, session: Session
+    raw_server: RawFactory, session: requests.Session
 ) -> None:
     target = _recorder(raw_server)
     origin = _redirector(
@@ -232,7 +236,7 @@ def test_cve_2015_2296_redirect_cookies_scoped_to_their_host(
 
 
 def test_cve_2019_11324_custom_ca_bundle_excludes_all_others(
-    session: Session,
+    session: requests.Session,
     httpbin_tls_url: str,
     ca_bundle: str,
     tmp_path: Path,
@@ -267,7 +271,7 @@ _INJECT = "\r\nX-Injected: 1"
     ["method", "header-value", "header-name", "nul-in-header-value", "proxy-url"],
 )
 def test_cve_2019_9740_cve_2019_11236_cve_2020_26137_crlf_nul_refused_before_sending(
-    raw_server: RawFactory, session: Session, where: str
+    raw_server: RawFactory, session: requests.Session, where: str
 ) -> None:
     srv = _recorder(raw_server)
     kwargs: dict = {"timeout": 5}
@@ -290,7 +294,7 @@ def test_cve_2019_9740_cve_2019_11236_cve_2020_26137_crlf_nul_refused_before_sen
 
 @pytest.mark.parametrize("where", ["path", "query", "params"])
 def test_cve_2019_9740_cve_2019_11236_crlf_in_url_never_reaches_the_wire(
-    raw_server: RawFactory, session: Session, where: str
+    raw_server: RawFactory, session: requests.Session, where: str
 ) -> None:
     """A URL with CR/LF is either refused or sent percent-encoded; never as raw bytes."""
     srv = _recorder(raw_server)
@@ -326,7 +330,7 @@ def test_cve_2019_9740_cve_2019_11236_crlf_in_url_never_reaches_the_wire(
 def test_cve_2020_7212_cve_2021_33503_hostile_urls_parsed_fast(url: str) -> None:
     started = time.perf_counter()
     try:
-        Request("GET", url).prepare()
+        requests.Request("GET", url).prepare()
     except (ValueError, exceptions.RequestException):
         pass
     assert time.perf_counter() - started < 1.0  # the vulnerable parsers took minutes
@@ -354,7 +358,7 @@ def _zeros_gzip(size: int) -> bytes:
 
 
 def test_cve_2025_66418_at_most_five_stacked_content_codings(
-    raw_server: RawFactory, session: Session
+    raw_server: RawFactory, session: requests.Session
 ) -> None:
     data = b"layered " * 100
     five = data
@@ -374,7 +378,7 @@ def test_cve_2025_66418_at_most_five_stacked_content_codings(
 
 @pytest.mark.timeout(60)
 def test_cve_2025_66471_streamed_decompression_is_bounded(
-    raw_server: RawFactory, session: Session
+    raw_server: RawFactory, session: requests.Session
 ) -> None:
     size = 100 << 20
     bomb = _zeros_gzip(size)
@@ -398,7 +402,7 @@ def test_cve_2025_66471_streamed_decompression_is_bounded(
 
 @pytest.mark.timeout(60)
 def test_cve_2026_21441_redirect_gzip_bomb_discarded_without_decoding(
-    raw_server: RawFactory, session: Session
+    raw_server: RawFactory, session: requests.Session
 ) -> None:
     bomb = _zeros_gzip(256 << 20)  # 256 MiB once decoded, ~260 KiB on the wire
     target = _recorder(raw_server)
@@ -429,7 +433,7 @@ def test_cve_2026_21441_redirect_gzip_bomb_discarded_without_decoding(
 
 @pytest.mark.parametrize("switch", ["allow_redirects", "max_redirects", "retry_redirect_0"])
 def test_cve_2025_50181_disabled_redirects_are_really_disabled(
-    raw_server: RawFactory, session: Session, switch: str
+    raw_server: RawFactory, session: requests.Session, switch: str
 ) -> None:
     target = _recorder(raw_server)
     origin = _redirector(raw_server, f"{target.url}/landing")
@@ -443,7 +447,7 @@ def test_cve_2025_50181_disabled_redirects_are_really_disabled(
     else:
         adapter = HTTPAdapter(max_retries=Retry(total=5, redirect=0))
         try:
-            r = adapter.send(Request("GET", origin.url).prepare(), timeout=5)
+            r = adapter.send(requests.Request("GET", origin.url).prepare(), timeout=5)
         except (exceptions.TooManyRedirects, exceptions.RetryError):
             pass
         else:
@@ -463,7 +467,7 @@ def test_cve_2025_50181_disabled_redirects_are_really_disabled(
     ids=["two-bytes", "bare-lf", "missing"],
 )
 def test_cve_2025_43859_bad_chunk_terminator_refused(
-    raw_server: RawFactory, session: Session, body: bytes
+    raw_server: RawFactory, session: requests.Session, body: bytes
 ) -> None:
     payload = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + body
 

@@ -16,9 +16,9 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+import httpcore_lite as requests
 from httpcore_lite import exceptions
 from httpcore_lite.adapters import HTTPAdapter, Retry, Timeout
-from httpcore_lite.sessions import Session
 from tests.servers.procs import free_port
 from tests.servers.raw import (
     RawServer,
@@ -34,8 +34,8 @@ RawFactory = Callable[[Callable[[socket.socket], None]], RawServer]
 
 
 @pytest.fixture
-def session() -> Iterator[Session]:
-    with Session() as s:
+def session() -> Iterator[requests.Session]:
+    with requests.Session() as s:
         yield s
 
 
@@ -47,7 +47,7 @@ def _requests_seen(srv: RawServer, method: bytes) -> int:
 
 
 def test_idle_keepalive_closed_by_server_is_transparent(
-    raw_server: RawFactory, session: Session
+    raw_server: RawFactory, session: requests.Session
 ) -> None:
     closed = threading.Event()
 
@@ -71,7 +71,7 @@ def test_idle_keepalive_closed_by_server_is_transparent(
 
 
 def test_reused_connection_dropped_before_answer_is_retried_for_get(
-    raw_server: RawFactory, session: Session
+    raw_server: RawFactory, session: requests.Session
 ) -> None:
     """The server reads the second request and closes without a byte: the race every pool
     meets when a server times out an idle connection just as the client reuses it."""
@@ -101,7 +101,7 @@ def test_reused_connection_dropped_before_answer_is_retried_for_get(
 
 
 def test_accept_and_never_answer_raises_read_timeout(
-    raw_server: RawFactory, session: Session
+    raw_server: RawFactory, session: requests.Session
 ) -> None:
     def handler(sock: socket.socket) -> None:
         read_request(sock)
@@ -116,7 +116,7 @@ def test_accept_and_never_answer_raises_read_timeout(
 
 
 def test_accept_and_never_read_raises_read_timeout(
-    raw_server: RawFactory, session: Session
+    raw_server: RawFactory, session: requests.Session
 ) -> None:
     srv = raw_server(wait_closed)
     timeout = 0.5
@@ -152,7 +152,9 @@ def full_backlog() -> Iterator[int]:
         listener.close()
 
 
-def test_unanswered_connect_raises_connect_timeout(full_backlog: int, session: Session) -> None:
+def test_unanswered_connect_raises_connect_timeout(
+    full_backlog: int, session: requests.Session
+) -> None:
     timeout = 0.5
     started = time.monotonic()
     with pytest.raises(exceptions.ConnectTimeout):
@@ -161,7 +163,7 @@ def test_unanswered_connect_raises_connect_timeout(full_backlog: int, session: S
 
 
 @pytest.mark.timeout(15)
-def test_total_timeout_bounds_connect_retries(session: Session) -> None:
+def test_total_timeout_bounds_connect_retries(session: requests.Session) -> None:
     port = free_port()  # refused every time: only the deadline can end the backoff
     retry = Retry(total=20, connect=20, backoff_factor=0.5, backoff_max=4)
     session.mount("http://", HTTPAdapter(max_retries=retry))
@@ -173,7 +175,7 @@ def test_total_timeout_bounds_connect_retries(session: Session) -> None:
 
 
 def test_answer_nothing_and_close_raises_connection_error(
-    raw_server: RawFactory, session: Session
+    raw_server: RawFactory, session: requests.Session
 ) -> None:
     srv = raw_server(lambda sock: None if read_request(sock) is None else sock.close())
     started = time.monotonic()
@@ -183,14 +185,14 @@ def test_answer_nothing_and_close_raises_connection_error(
 
 
 def test_reset_before_answer_raises_connection_error(
-    raw_server: RawFactory, session: Session
+    raw_server: RawFactory, session: requests.Session
 ) -> None:
     srv = raw_server(lambda sock: None if read_request(sock) is None else reset(sock))
     with pytest.raises(exceptions.ConnectionError):
         session.get(srv.url, timeout=5)
 
 
-def test_refused_port_raises_connection_error(session: Session) -> None:
+def test_refused_port_raises_connection_error(session: requests.Session) -> None:
     port = free_port()  # nothing listens there
     with pytest.raises(exceptions.ConnectionError) as info:
         session.get(f"http://127.0.0.1:{port}/", timeout=5)
@@ -202,7 +204,7 @@ def test_refused_port_raises_connection_error(session: Session) -> None:
 
 @pytest.mark.parametrize("stream", [False, True])
 def test_truncated_content_length_body_raises_chunked_encoding_error(
-    raw_server: RawFactory, session: Session, stream: bool
+    raw_server: RawFactory, session: requests.Session, stream: bool
 ) -> None:
     payload = b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + b"x" * 50
     srv = raw_server(once(payload))
@@ -224,7 +226,7 @@ def test_truncated_content_length_body_raises_chunked_encoding_error(
     ids=["no-last-chunk", "mid-chunk", "no-final-crlf"],
 )
 def test_truncated_chunked_body_raises_chunked_encoding_error(
-    raw_server: RawFactory, session: Session, body: bytes
+    raw_server: RawFactory, session: requests.Session, body: bytes
 ) -> None:
     payload = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + body
     srv = raw_server(once(payload))
@@ -232,7 +234,7 @@ def test_truncated_chunked_body_raises_chunked_encoding_error(
         session.get(srv.url, timeout=5)
 
 
-def test_reset_mid_body_raises(raw_server: RawFactory, session: Session) -> None:
+def test_reset_mid_body_raises(raw_server: RawFactory, session: requests.Session) -> None:
     payload = b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n" + b"x" * 1000
 
     def handler(sock: socket.socket) -> None:
@@ -272,7 +274,7 @@ def test_reset_mid_body_raises(raw_server: RawFactory, session: Session) -> None
     ],
 )
 def test_malformed_head_raises_connection_error(
-    raw_server: RawFactory, session: Session, payload: bytes
+    raw_server: RawFactory, session: requests.Session, payload: bytes
 ) -> None:
     srv = raw_server(once(payload))
     started = time.monotonic()
@@ -281,7 +283,7 @@ def test_malformed_head_raises_connection_error(
     assert time.monotonic() - started < 3
 
 
-def test_two_mib_header_is_refused(raw_server: RawFactory, session: Session) -> None:
+def test_two_mib_header_is_refused(raw_server: RawFactory, session: requests.Session) -> None:
     big = b"HTTP/1.1 200 OK\r\nX-Big: " + b"a" * (2 << 20) + b"\r\nContent-Length: 2\r\n\r\nok"
     srv = raw_server(once(big))
     tracemalloc.start()
@@ -297,7 +299,7 @@ def test_two_mib_header_is_refused(raw_server: RawFactory, session: Session) -> 
 
 @pytest.mark.timeout(30)
 def test_endless_headers_are_refused_in_bounded_memory(
-    raw_server: RawFactory, session: Session
+    raw_server: RawFactory, session: requests.Session
 ) -> None:
     def handler(sock: socket.socket) -> None:
         if read_request(sock) is None:
@@ -321,7 +323,9 @@ def test_endless_headers_are_refused_in_bounded_memory(
     assert time.monotonic() - started < 10
 
 
-def test_too_many_small_headers_are_refused(raw_server: RawFactory, session: Session) -> None:
+def test_too_many_small_headers_are_refused(
+    raw_server: RawFactory, session: requests.Session
+) -> None:
     # 1,000 fields in a 9 KB head: small in bytes, but a field count no sane server sends
     many = b"".join(b"X-%d: v\r\n" % i for i in range(1000))
     srv = raw_server(once(b"HTTP/1.1 200 OK\r\n" + many + b"Content-Length: 2\r\n\r\nok"))
@@ -331,7 +335,7 @@ def test_too_many_small_headers_are_refused(raw_server: RawFactory, session: Ses
 
 @pytest.mark.timeout(30)
 def test_endless_chunk_size_line_is_refused_in_bounded_memory(
-    raw_server: RawFactory, session: Session
+    raw_server: RawFactory, session: requests.Session
 ) -> None:
     def handler(sock: socket.socket) -> None:
         if read_request(sock) is None:
@@ -367,7 +371,9 @@ def _drip(payload: bytes, piece: int, pause: float) -> Callable[[socket.socket],
     return handler
 
 
-def test_slow_drip_within_read_timeout_succeeds(raw_server: RawFactory, session: Session) -> None:
+def test_slow_drip_within_read_timeout_succeeds(
+    raw_server: RawFactory, session: requests.Session
+) -> None:
     body = b"0123456789" * 3
     srv = raw_server(_drip(response(200, body), piece=4, pause=0.05))
     r = session.get(srv.url, timeout=(2, 0.5))
@@ -376,7 +382,7 @@ def test_slow_drip_within_read_timeout_succeeds(raw_server: RawFactory, session:
 
 
 def test_slow_drip_beyond_total_timeout_fails_at_deadline(
-    raw_server: RawFactory, session: Session
+    raw_server: RawFactory, session: requests.Session
 ) -> None:
     # Each byte arrives well within the read timeout; only the total deadline can stop it.
     head = b"HTTP/1.1 200 OK\r\nContent-Length: 60\r\n\r\n"
@@ -388,7 +394,9 @@ def test_slow_drip_beyond_total_timeout_fails_at_deadline(
     assert time.monotonic() - started < 1.5 * total
 
 
-def test_total_timeout_covers_a_stalled_head(raw_server: RawFactory, session: Session) -> None:
+def test_total_timeout_covers_a_stalled_head(
+    raw_server: RawFactory, session: requests.Session
+) -> None:
     srv = raw_server(_drip(b"HTTP/1.1 200 OK\r\n" + b"X-Slow: 1\r\n" * 60, piece=11, pause=0.05))
     total = 0.8
     started = time.monotonic()
@@ -410,7 +418,7 @@ def test_total_timeout_covers_a_stalled_head(raw_server: RawFactory, session: Se
     ids=["100-continue", "103-early-hints", "two-interim"],
 )
 def test_interim_responses_are_skipped(
-    raw_server: RawFactory, session: Session, interim: bytes
+    raw_server: RawFactory, session: requests.Session, interim: bytes
 ) -> None:
     srv = raw_server(canned(interim + response(200, b"final"), response(200, b"again")))
     r = session.post(srv.url, data=b"payload", timeout=5)
@@ -421,7 +429,9 @@ def test_interim_responses_are_skipped(
     assert srv.connections == 1
 
 
-def test_http10_reply_is_read_and_not_reused(raw_server: RawFactory, session: Session) -> None:
+def test_http10_reply_is_read_and_not_reused(
+    raw_server: RawFactory, session: requests.Session
+) -> None:
     def handler(sock: socket.socket) -> None:
         while read_request(sock) is not None:
             sock.sendall(response(200, b"hello", version="HTTP/1.0"))
@@ -436,7 +446,7 @@ def test_http10_reply_is_read_and_not_reused(raw_server: RawFactory, session: Se
 
 @pytest.mark.parametrize("version", ["HTTP/1.0", "HTTP/1.1"])
 def test_close_delimited_reply_is_read_to_eof(
-    raw_server: RawFactory, session: Session, version: str
+    raw_server: RawFactory, session: requests.Session, version: str
 ) -> None:
     body = b"close-delimited " * 1000
     srv = raw_server(once(response(200, body, version=version, length=False)))
@@ -450,7 +460,7 @@ def test_close_delimited_reply_is_read_to_eof(
 # --- retries --------------------------------------------------------------------------------------
 
 
-def test_port_that_listens_late_is_reached_with_connect_retries(session: Session) -> None:
+def test_port_that_listens_late_is_reached_with_connect_retries(session: requests.Session) -> None:
     port = free_port()
     servers: list[RawServer] = []
 
@@ -474,13 +484,15 @@ def test_port_that_listens_late_is_reached_with_connect_retries(session: Session
             srv.stop()
 
 
-def test_port_that_listens_late_fails_without_retries(session: Session) -> None:
+def test_port_that_listens_late_fails_without_retries(session: requests.Session) -> None:
     port = free_port()
     with pytest.raises(exceptions.ConnectionError):
         session.get(f"http://127.0.0.1:{port}/", timeout=2)
 
 
-def test_503_with_retry_after_is_respected(raw_server: RawFactory, session: Session) -> None:
+def test_503_with_retry_after_is_respected(
+    raw_server: RawFactory, session: requests.Session
+) -> None:
     srv = raw_server(
         canned(
             response(503, b"busy", headers=[("Retry-After", "1")]),
@@ -498,7 +510,9 @@ def test_503_with_retry_after_is_respected(raw_server: RawFactory, session: Sess
     assert elapsed < 5
 
 
-def test_503_retries_exhausted_raise_retry_error(raw_server: RawFactory, session: Session) -> None:
+def test_503_retries_exhausted_raise_retry_error(
+    raw_server: RawFactory, session: requests.Session
+) -> None:
     busy = response(503, b"busy", headers=[("Retry-After", "0")])
     srv = raw_server(canned(busy, busy, busy, busy))
     session.mount("http://", HTTPAdapter(max_retries=Retry(total=2, status_forcelist=[503])))
@@ -523,7 +537,9 @@ def _dies_after_reading_once() -> tuple[Callable[[socket.socket], None], list[in
     return handler, calls
 
 
-def test_post_whose_connection_dies_is_not_resent(raw_server: RawFactory, session: Session) -> None:
+def test_post_whose_connection_dies_is_not_resent(
+    raw_server: RawFactory, session: requests.Session
+) -> None:
     handler, _ = _dies_after_reading_once()
     srv = raw_server(handler)
     with pytest.raises(exceptions.ConnectionError):
@@ -532,7 +548,7 @@ def test_post_whose_connection_dies_is_not_resent(raw_server: RawFactory, sessio
 
 
 def test_post_whose_connection_dies_is_not_resent_by_default_retry(
-    raw_server: RawFactory, session: Session
+    raw_server: RawFactory, session: requests.Session
 ) -> None:
     # Retry's default allowed_methods are the idempotent ones: POST is not among them.
     handler, _ = _dies_after_reading_once()
@@ -544,7 +560,7 @@ def test_post_whose_connection_dies_is_not_resent_by_default_retry(
 
 
 def test_post_on_reused_connection_that_dies_is_not_resent(
-    raw_server: RawFactory, session: Session
+    raw_server: RawFactory, session: requests.Session
 ) -> None:
     """The pool's own retry of a reused connection must not cover a fully sent POST."""
     calls: list[int] = []
@@ -564,7 +580,7 @@ def test_post_on_reused_connection_that_dies_is_not_resent(
 
 
 def test_post_whose_connection_dies_is_resent_when_retry_allows(
-    raw_server: RawFactory, session: Session
+    raw_server: RawFactory, session: requests.Session
 ) -> None:
     handler, _ = _dies_after_reading_once()
     srv = raw_server(handler)
@@ -577,7 +593,7 @@ def test_post_whose_connection_dies_is_resent_when_retry_allows(
 
 
 def test_get_whose_connection_dies_is_retried_by_retry(
-    raw_server: RawFactory, session: Session
+    raw_server: RawFactory, session: requests.Session
 ) -> None:
     handler, _ = _dies_after_reading_once()
     srv = raw_server(handler)
@@ -590,7 +606,7 @@ def test_get_whose_connection_dies_is_retried_by_retry(
 
 
 def test_partly_read_stream_then_closed_leaves_no_leftovers(
-    raw_server: RawFactory, session: Session
+    raw_server: RawFactory, session: requests.Session
 ) -> None:
     big = response(200, b"x" * (1 << 20))
     srv = raw_server(canned(big, response(200, b"second"), response(200, b"third")))
@@ -602,7 +618,7 @@ def test_partly_read_stream_then_closed_leaves_no_leftovers(
 
 
 def test_extra_bytes_after_a_response_are_never_read_as_the_next_answer(
-    raw_server: RawFactory, session: Session
+    raw_server: RawFactory, session: requests.Session
 ) -> None:
     calls: list[int] = []
 
@@ -627,7 +643,7 @@ def test_extra_bytes_after_a_response_are_never_read_as_the_next_answer(
 
 
 def test_head_and_304_carry_no_body_and_keep_the_connection(
-    raw_server: RawFactory, session: Session
+    raw_server: RawFactory, session: requests.Session
 ) -> None:
     srv = raw_server(
         canned(
@@ -645,7 +661,9 @@ def test_head_and_304_carry_no_body_and_keep_the_connection(
     assert srv.connections == 1
 
 
-def test_stalled_streamed_body_raises_timeout(raw_server: RawFactory, session: Session) -> None:
+def test_stalled_streamed_body_raises_timeout(
+    raw_server: RawFactory, session: requests.Session
+) -> None:
     head = b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + b"x" * 10
     srv = raw_server(once(head, then="hold"))
     r = session.get(srv.url, stream=True, timeout=(2, 0.5))
@@ -659,7 +677,7 @@ def test_stalled_streamed_body_raises_timeout(raw_server: RawFactory, session: S
 # --- proxies and TLS ------------------------------------------------------------------------------
 
 
-def test_unreachable_proxy_raises_proxy_error(session: Session) -> None:
+def test_unreachable_proxy_raises_proxy_error(session: requests.Session) -> None:
     proxy = f"http://127.0.0.1:{free_port()}"
     for scheme in ("http", "https"):
         with pytest.raises(exceptions.ProxyError):
@@ -667,7 +685,7 @@ def test_unreachable_proxy_raises_proxy_error(session: Session) -> None:
 
 
 def test_refused_connect_tunnel_raises_proxy_error(
-    session: Session, auth_proxy_url: str, httpbin_tls_url: str, ca_bundle: str
+    session: requests.Session, auth_proxy_url: str, httpbin_tls_url: str, ca_bundle: str
 ) -> None:
     no_credentials = auth_proxy_url.replace("user:pass@", "")
     with pytest.raises(exceptions.ProxyError):
@@ -680,14 +698,14 @@ def test_refused_connect_tunnel_raises_proxy_error(
 
 
 def test_plain_http_server_on_https_url_raises_ssl_error(
-    raw_server: RawFactory, session: Session
+    raw_server: RawFactory, session: requests.Session
 ) -> None:
     srv = raw_server(lambda sock: sock.sendall(response(400, b"plain http")))
     with pytest.raises(exceptions.SSLError):
         session.get(f"https://127.0.0.1:{srv.port}/", timeout=5)
 
 
-def test_stalled_tls_handshake_times_out(raw_server: RawFactory, session: Session) -> None:
+def test_stalled_tls_handshake_times_out(raw_server: RawFactory, session: requests.Session) -> None:
     srv = raw_server(wait_closed)  # accepts, reads the ClientHello, never answers
     timeout = 0.5
     started = time.monotonic()

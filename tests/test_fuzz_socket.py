@@ -20,8 +20,8 @@ from collections.abc import Callable
 
 import pytest
 
+import httpcore_lite as requests
 from httpcore_lite import exceptions
-from httpcore_lite.sessions import Session
 from tests.servers.raw import RawServer, read_request, response
 
 RawFactory = Callable[[Callable[[socket.socket], None]], RawServer]
@@ -200,7 +200,7 @@ def test_mutated_responses_end_in_response_or_our_exceptions(
     escaped: list[str] = []
     outcomes: dict[str, int] = {}
     started = time.monotonic()
-    with Session() as session:
+    with requests.Session() as session:
         session.max_redirects = 3
         for number, payload in enumerate(_cases()):
             current[0] = payload

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from httpcore_lite.sessions import Session
+import httpcore_lite as requests
 from tests.servers.keepalive import KeepAliveServer
 
 THREADS = 8
@@ -31,7 +31,7 @@ def _open_fds() -> int:
 def test_threads_share_a_session_through_server_closes() -> None:
     fds_before = _open_fds()
     server = KeepAliveServer(close_after=CLOSE_AFTER)
-    session = Session()
+    session = requests.Session()
     errors: list[BaseException] = []
     bad: list[tuple[int, bytes]] = []
     peak_fds = [0]
@@ -98,7 +98,7 @@ def test_blocking_pool_caps_connections_under_churn() -> None:
     from httpcore_lite.adapters import HTTPAdapter
 
     server = KeepAliveServer(close_after=CLOSE_AFTER)
-    session = Session()
+    session = requests.Session()
     adapter = HTTPAdapter(pool_connections=1, pool_maxsize=2, pool_block=True)
     session.mount("http://", adapter)
     errors: list[BaseException] = []
@@ -167,7 +167,7 @@ def test_error_paths_do_not_leak_descriptors() -> None:
     gc.collect()
     fds_before = _open_fds()
     server = RawServer(handler)
-    session = Session()
+    session = requests.Session()
     outcomes: dict[str, int] = {}
     try:
         for i in range(400):
