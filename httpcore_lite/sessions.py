@@ -15,15 +15,14 @@ Two things here go beyond a plain port of requests' behaviour:
   that is not 307/308), a redirect may only leave its origin for an ``http``/``https`` URL, and a
   redirect response's body is discarded *without being decoded* (a compressed bomb on a 3xx is
   never inflated).
-* **The hot path.** Per request we read exactly the environment variables that matter with
-  ``os.environ.get`` (never a scan of the whole environment, never a cache: a variable changed
+* **The hot path.** Per request we read exactly the environment variables that matter, one live
+  lookup each (never a scan of the whole environment, never a cache: a variable changed
   between two requests takes effect on the second), and skip cookie-jar work when there are no
   cookies.
 """
 
 from __future__ import annotations
 
-import os
 from collections import OrderedDict
 from collections.abc import Generator, Mapping, MutableMapping
 from datetime import timedelta
@@ -53,6 +52,7 @@ from .status_codes import codes
 from .structures import CaseInsensitiveDict
 from .utils import (  # noqa: F401  (should_bypass_proxies re-exported, as requests does)
     DEFAULT_PORTS,
+    _getenv,
     default_headers,
     get_auth_from_url,
     get_environ_proxies,
@@ -859,7 +859,8 @@ class Session(SessionRedirectMixin):
         With ``trust_env``: proxies from ``HTTP(S)_PROXY``/``ALL_PROXY`` (either case) unless
         ``NO_PROXY`` matches the URL, and ``REQUESTS_CA_BUNDLE`` then ``CURL_CA_BUNDLE`` as
         ``verify`` when it is ``True`` or unset. Variables are read afresh on every call, one
-        ``os.environ.get`` each: a change takes effect on the next request.
+        lookup each in the live environment (``utils._getenv``: ``os.environ.get`` without the
+        cost of a miss), so a change takes effect on the next request.
         """
         if self.trust_env:
             no_proxy = proxies.get("no_proxy") if proxies else None
@@ -871,10 +872,7 @@ class Session(SessionRedirectMixin):
                 for k, v in env_proxies.items():
                     proxies.setdefault(k, v)
             if verify is True or verify is None:
-                environ_get = os.environ.get
-                verify = (
-                    environ_get("REQUESTS_CA_BUNDLE") or environ_get("CURL_CA_BUNDLE") or verify
-                )
+                verify = _getenv("REQUESTS_CA_BUNDLE") or _getenv("CURL_CA_BUNDLE") or verify
 
         return {
             "proxies": merge_setting(proxies, self.proxies),
