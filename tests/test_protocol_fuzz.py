@@ -4,9 +4,13 @@ and never a connection left waiting after EOF."""
 
 from __future__ import annotations
 
+import gzip
 import os
+import zlib
+from collections.abc import Callable
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -113,6 +117,15 @@ def drive(wire_pieces: list[bytes], method: str = "GET") -> tuple[list[Any], boo
     return events, completed
 
 
+def buffered(wire_pieces: list[bytes], method: str = "GET") -> Any:
+    """Feed the pieces then EOF to a buffering connection; return its Response."""
+    conn = ClientConnection(buffer_body=True)
+    conn.send_request(Req(method))
+    for piece in [*wire_pieces, b""]:
+        conn.receive_data(piece)
+    return conn.response
+
+
 def summary(events: list[Any]) -> tuple[Any, bytes, int]:
     started = [e for e in events if isinstance(e, ResponseStarted)]
     complete = sum(isinstance(e, ResponseComplete) for e in events)
@@ -135,6 +148,51 @@ def test_any_split_gives_the_same_response(
         expected["status"], expected["reason"], expected["headers"], expected["version"]
     )
     assert body == expected["body"]
+
+    response = buffered(splits(wire, cuts), method)
+    assert response.status_code == expected["status"]
+    assert response.reason == expected["reason"]
+    assert response.content == expected["body"]
+    assert dict(response.headers.lower_items()) == dict(
+        buffered([wire], method).headers.lower_items()
+    )
+
+
+@FUZZ
+@given(
+    st.binary(max_size=2000),
+    st.sampled_from(["gzip", "deflate", "br", "zstd", "gzip, br"]),
+    st.booleans(),
+    st.lists(st.integers(min_value=0), max_size=20),
+)
+def test_buffered_content_is_decoded_in_any_split(
+    payload: bytes, coding: str, chunked: bool, cuts: list[int]
+) -> None:
+    body = decoders_encode(coding, payload)
+    head = b"HTTP/1.1 200 OK\r\nContent-Encoding: %s\r\n" % coding.encode()
+    if chunked:
+        wire = head + b"Transfer-Encoding: chunked\r\n\r\n%x\r\n%s\r\n0\r\n\r\n" % (
+            len(body),
+            body,
+        )
+    else:
+        wire = head + b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+    response = buffered(splits(wire, cuts))
+    assert response.content == payload
+    assert response.headers["content-encoding"] == coding
+
+
+def decoders_encode(coding: str, data: bytes) -> bytes:
+    """Apply the codings in order, as a server would (``gzip, br``: gzip first)."""
+    encoders: dict[str, Callable[[bytes], bytes]] = {
+        "gzip": gzip.compress,
+        "deflate": zlib.compress,
+        "br": lambda d: pytest.importorskip("brotli").compress(d),
+        "zstd": lambda d: pytest.importorskip("zstandard").ZstdCompressor().compress(d),
+    }
+    for name in [c.strip() for c in coding.split(",")]:
+        data = encoders[name](data)
+    return data
 
 
 def outcome(pieces: list[bytes], method: str = "GET") -> str:
