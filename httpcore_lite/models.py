@@ -569,6 +569,11 @@ class PreparedRequest(RequestEncodingMixin, RequestHooksMixin):
             url = str(url)
         # Leading whitespace is dropped, as requests does (copy-paste accidents).
         url = url.lstrip()
+        if not url.isascii():
+            try:
+                url.encode("utf-8")
+            except UnicodeEncodeError as exc:  # lone surrogates cannot be percent-encoded
+                raise InvalidURL(f"Invalid URL {url!r}: not valid Unicode") from exc
 
         fragment: Optional[str] = None
         simple = _SIMPLE_URL_RE.fullmatch(url)
@@ -836,7 +841,12 @@ class PreparedRequest(RequestEncodingMixin, RequestHooksMixin):
         if auth is None:
             if self.url is None or "@" not in self.url:
                 return
-            url_auth = get_auth_from_url(self.url)
+            try:
+                url_auth = get_auth_from_url(self.url)
+            except ValueError:
+                # A passed-through non-HTTP URL that urlparse cannot read ("//:@["): it has no
+                # credentials we could use, and it will be refused when sent.
+                url_auth = ("", "")
             auth = url_auth if any(url_auth) else None
 
         if auth:

@@ -12,6 +12,8 @@ from http.cookiejar import CookieJar
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from httpcore_lite.cookies import RequestsCookieJar, cookiejar_from_dict
 from httpcore_lite.exceptions import (
@@ -1013,3 +1015,42 @@ def test_data_tuples_and_dicts_encode_like_urlencode() -> None:
         p = PreparedRequest()
         p.prepare(method="GET", url="http://www.example.com", data=data)
         assert p.body == urlencode(data)
+
+
+# ---------------------------------------------------------------------------------------------
+# Robustness: any text gives a URL or one of our errors, never another exception
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["http+unix://0/\ud800", "http://x/\udfff", "http://\ud800/"])
+def test_lone_surrogates_refused(url: str) -> None:
+    with pytest.raises(InvalidURL):
+        prep(url=url)
+
+
+def test_unparseable_passthrough_url_has_no_credentials() -> None:
+    # urlparse raises on "[" here; that must not escape from prepare_auth.
+    p = prep(url="//:@[")
+    assert p.url == "//:@["
+    assert "Authorization" not in p.headers
+
+
+_URL_ALPHABET = "aZ09-._~!$&'()*+,;=:@/?#[]% \\\"<>{}|^`\r\n\x00\téß☃\ud800"
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    scheme=st.sampled_from(["http://", "https://", "HTTP://", "http+unix://", "", "//", "mailto:"]),
+    rest=st.text(alphabet=_URL_ALPHABET, max_size=40),
+    params=st.sampled_from([None, {"a": "b"}, {"é": "%"}, "x=y", b"k=v"]),
+)
+def test_prepare_url_only_raises_our_errors(scheme: str, rest: str, params: Any) -> None:
+    p = PreparedRequest()
+    try:
+        p.prepare(method="GET", url=scheme + rest, params=params)
+    except (InvalidURL, MissingSchema):
+        return
+    assert p.url is not None
+    if p.url.startswith(("http://", "https://")):
+        assert not any(c in p.url for c in "\r\n\x00\t ")
+        assert p.path_url.startswith("/")
