@@ -1054,3 +1054,24 @@ def test_prepare_url_only_raises_our_errors(scheme: str, rest: str, params: Any)
     if p.url.startswith(("http://", "https://")):
         assert not any(c in p.url for c in "\r\n\x00\t ")
         assert p.path_url.startswith("/")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    name=st.text(alphabet="Xa-:\r\n\x00\t é", min_size=1, max_size=8),
+    value=st.one_of(
+        st.text(alphabet="va \r\n\x00\t\x0bé", max_size=8),
+        st.binary(max_size=8),
+        st.integers(),
+    ),
+)
+def test_prepare_headers_refuses_what_could_split_a_header(name: str, value: Any) -> None:
+    try:
+        p = prep(headers={name: value})
+    except InvalidHeader:
+        return
+    stored = p.headers[name]
+    text = stored.decode("latin-1") if isinstance(stored, bytes) else stored
+    assert isinstance(stored, (str, bytes))
+    assert not any(c in name for c in ":\r\n")
+    assert not any(c in text for c in "\r\n\x00")
