@@ -64,10 +64,10 @@ class HttpcoreLiteClient(_SessionLike):
             self._get = _session_get(sessions.Session)
 
     def request(self, path: str) -> int:
-        return len(self.session.get(self.base + path).content)
+        return len(self.session.get(self.base + path).content or b"")
 
     def one_shot(self, path: str) -> int:
-        return len(self._get(self.base + path).content)
+        return len(self._get(self.base + path).content or b"")
 
     def stream(self, path: str, chunk_size: int = CHUNK) -> int:
         total = 0

@@ -185,7 +185,7 @@ class RawFloor(_FloorBase):
 
     @staticmethod
     def _read_chunked(sock: socket.socket, rest: bytes) -> tuple[bytes, bytes]:
-        parts = []
+        parts: list[bytes] = []
         while True:
             line_end = rest.find(b"\r\n")
             while line_end < 0:

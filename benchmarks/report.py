@@ -31,7 +31,7 @@ TARGETS: list[tuple[str, str, str, str | None, float, bool]] = [
 ]
 
 
-def _med(values: list[float]) -> dict[str, float] | None:
+def _med(values: list[Any]) -> dict[str, float] | None:
     vals = [v for v in values if v is not None]
     if not vals:
         return None

@@ -43,6 +43,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import formatdate
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 _STREAM_BLOCK = 64 * 1024
@@ -327,7 +328,7 @@ def fetch_stats(base_url: str, timeout: float = 5.0) -> dict[str, int] | None:
     return {"requests": int(stats["requests"]), "connections": int(stats["connections"])}
 
 
-def serve_in_process(port_pipe, cpu: int | None) -> None:  # type: ignore[no-untyped-def]
+def serve_in_process(port_pipe: Any, cpu: int | None) -> None:
     """multiprocessing target: pin, start, report the port, then serve until terminated."""
     if cpu is not None:
         os.sched_setaffinity(0, {cpu})
