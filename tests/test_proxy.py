@@ -198,3 +198,65 @@ def test_response_request_is_the_callers(auth_proxy_url, raw_server, ca, ca_bund
     proxy = _without_auth(auth_proxy_url)
     response = HTTPAdapter().send(request, proxies={"https": proxy}, verify=ca_bundle, timeout=10)
     assert response.request is request
+
+
+def _tls_tunnel_proxy(raw_server, ca):
+    """An https:// proxy that only speaks CONNECT: TLS to the client, then a byte relay."""
+    import select
+
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("localhost", "127.0.0.1").configure_cert(context)
+    heads: list[bytes] = []
+
+    def handler(sock: socket.socket) -> None:
+        try:
+            tls = context.wrap_socket(sock, server_side=True)
+        except (ssl.SSLError, OSError):
+            return
+        head = read_request(tls)
+        if head is None:
+            return
+        heads.append(head)
+        port = int(head.split(b" ")[1].rsplit(b":", 1)[1])
+        upstream = socket.create_connection(("127.0.0.1", port), timeout=5)
+        tls.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+        with upstream:
+            while True:
+                readable, _, _ = select.select([tls, upstream], [], [], 5)
+                if not readable:
+                    return
+                if tls in readable:
+                    data = tls.recv(65536)
+                    while data and tls.pending():
+                        data += tls.recv(tls.pending())
+                    if not data:
+                        return
+                    upstream.sendall(data)
+                if upstream in readable:
+                    data = upstream.recv(65536)
+                    if not data:
+                        return
+                    tls.sendall(data)
+
+    return raw_server(handler), heads
+
+
+def test_https_through_https_proxy(raw_server, ca, ca_bundle):
+    """TLS to the origin inside TLS to the proxy."""
+    origin, origin_heads = _tls_origin(raw_server, ca)
+    proxy, proxy_heads = _tls_tunnel_proxy(raw_server, ca)
+    proxies = {"https": f"https://user:pass@localhost:{proxy.port}"}
+    adapter = HTTPAdapter()
+    for _ in range(2):
+        response = adapter.send(
+            prepare("GET", f"https://localhost:{origin.port}/inner"),
+            proxies=proxies,
+            verify=ca_bundle,
+            timeout=10,
+        )
+        assert response.content == b"ok"
+    assert proxy_heads[0].startswith(b"CONNECT localhost:%d HTTP/1.1\r\n" % origin.port)
+    assert b"Proxy-Authorization: Basic dXNlcjpwYXNz" in proxy_heads[0]
+    assert [h.split(b"\r\n")[0] for h in origin_heads] == [b"GET /inner HTTP/1.1"] * 2
+    assert b"proxy-authorization" not in b"".join(origin_heads).lower()
+    assert adapter.stats().opened == 1

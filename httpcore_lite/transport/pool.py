@@ -259,10 +259,6 @@ class ConnectionPool:
                 ) from exc
             try:
                 if proxy.scheme == "https":
-                    if key.scheme == "https":
-                        raise ProxyError(
-                            "HTTPS through an https:// proxy (TLS in TLS) is not supported"
-                        )
                     stream = self._start_tls(stream, proxy.host, clock)
                 if key.scheme == "https":
                     headers = dict(self.proxy_headers)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from .base import NetworkBackend, NetworkStream, SocketOption
 from .memory import MemoryBackend, MemoryStream
 from .sync import READ_BUFFER_SIZE, SocketStream, TCPBackend, UnixBackend
+from .tls import TLSStream
 
 __all__ = [
     "READ_BUFFER_SIZE",
@@ -21,5 +22,6 @@ __all__ = [
     "SocketOption",
     "SocketStream",
     "TCPBackend",
+    "TLSStream",
     "UnixBackend",
 ]

@@ -109,6 +109,11 @@ class SocketStream(NetworkStream):
         self, ssl_context: ssl.SSLContext, server_hostname: str | None, timeout: float | None
     ) -> NetworkStream:
         hostname = _idna_hostname(server_hostname)
+        if self._tls:
+            # Already TLS (an https:// proxy): the inner session carries the outer one.
+            from .tls import TLSStream
+
+            return TLSStream(self, ssl_context, hostname).handshake(timeout)
         self._set_timeout(timeout)
         try:
             tls = ssl_context.wrap_socket(
