@@ -22,9 +22,9 @@ class CaseInsensitiveDict(MutableMapping[str, Any]):
 
     def __init__(self, data: Optional[Any] = None, **kwargs: Any) -> None:
         self._store: OrderedDict[str, tuple[str, Any]] = OrderedDict()
-        if data is None:
-            data = {}
-        self.update(data, **kwargs)
+        # Most mappings are made empty (every Response, every prepare): skip update()'s machinery.
+        if data or kwargs:
+            self.update(data or {}, **kwargs)
 
     def __setitem__(self, key: str, value: Any) -> None:
         # Use the lowercased key for lookups, but store the actual key alongside the value.
