@@ -69,6 +69,26 @@ def test_bad_scalar_is_value_error_with_clear_message(value: object, message: st
     assert message in str(info.value)
 
 
+def test_repeated_values_give_equal_results_and_bools_never_alias_numbers() -> None:
+    assert Timeout.from_value(5) is Timeout.from_value(5)  # validated once
+    assert Timeout.from_value((1, 2)) == Timeout.from_value((1.0, 2.0)) == Timeout(1, 2)
+    Timeout.from_value(1)
+    Timeout.from_value((1, 1))
+    with pytest.raises(ValueError, match="boolean"):
+        Timeout.from_value(True)
+    with pytest.raises(ValueError, match="Invalid timeout"):
+        Timeout.from_value((True, 1))
+    for _ in range(2):  # bad values are never cached
+        with pytest.raises(ValueError):
+            Timeout.from_value(-1)
+        with pytest.raises(ValueError):
+            Timeout.from_value((0, 1))
+    with pytest.raises(ValueError, match="Invalid timeout"):
+        Timeout.from_value(([1], 2))  # unhashable parts go the uncached way
+    for i in range(1, 300):  # many distinct values: the cache stays bounded
+        assert Timeout.from_value(float(i)).read == float(i)
+
+
 @pytest.mark.parametrize("field", ["connect", "read", "total"])
 def test_constructor_validates_each_field(field: str) -> None:
     with pytest.raises(ValueError, match=f"set {field} timeout to -0.5"):

@@ -83,6 +83,25 @@ class Timeout:
             return value  # the hot path: a session's shared Timeout
         if value is None:
             return _NO_TIMEOUT
+        kind = type(value)
+        if cls is Timeout and (
+            kind is int
+            or kind is float
+            or (kind is tuple and len(value) == 2 and all(type(v) in _PLAIN for v in value))
+        ):
+            # ``timeout=5`` on every call: validate each distinct value once.
+            cached = _FROM_VALUE_CACHE.get(value)
+            if cached is not None:
+                return cached
+            made = cls._convert(value)
+            if len(_FROM_VALUE_CACHE) >= _FROM_VALUE_CACHE_SIZE:
+                _FROM_VALUE_CACHE.clear()
+            _FROM_VALUE_CACHE[value] = made
+            return made
+        return cls._convert(value)
+
+    @classmethod
+    def _convert(cls, value: Any) -> Timeout:
         if isinstance(value, tuple):
             try:
                 connect, read = value
@@ -126,6 +145,12 @@ class Timeout:
 
 
 _NO_TIMEOUT = Timeout()
+
+#: int/float/(connect, read) -> Timeout. Only valid values are stored, and bools never get here
+#: (type checks are exact), so ``True == 1`` cannot alias a cached ``1``. Cleared when full.
+_FROM_VALUE_CACHE: dict[Any, Timeout] = {}
+_FROM_VALUE_CACHE_SIZE = 128
+_PLAIN = (int, float, type(None))
 
 
 class Deadline:
