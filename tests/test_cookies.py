@@ -540,3 +540,87 @@ def test_cookie_parameters_kept() -> None:
     cookie = next(iter(jar))
     assert cookie.secure and cookie.domain == "test.com"
     assert cookie.has_nonstandard_attr("HttpOnly")
+
+
+class _ReferencePolicy(cookielib.DefaultCookiePolicy):
+    """The standard library's policy plus the host-only rule, written the slow, obvious way."""
+
+    def return_ok_domain(self, cookie: cookielib.Cookie, request: Any) -> bool:
+        if cookie.version == 0 and cookie.domain and not cookie.domain_specified:
+            req_host, erhn = cookielib.eff_request_host(request)  # type: ignore[attr-defined]
+            if cookie.domain.lower() not in (req_host, erhn):
+                return False
+        return super().return_ok_domain(cookie, request)
+
+
+_POLICY_SETTINGS: list[dict[str, Any]] = [
+    {},
+    {"strict_ns_unverifiable": True},
+    {"strict_rfc2965_unverifiable": False, "rfc2965": True},
+    {"strict_ns_domain": cookielib.DefaultCookiePolicy.DomainStrict},
+    {"blocked_domains": [".other.org"]},
+    {"allowed_domains": ["example.com", ".example.com"]},
+    {"rfc2965": True},
+]
+
+
+def _matrix_cookies() -> list[cookielib.Cookie]:
+    cookies = []
+    n = 0
+    for domain in ("", "example.com", ".example.com", "a.example.com", "localhost.local",
+                   "127.0.0.1", "other.org", "EXAMPLE.com"):  # fmt: skip
+        for specified in (False, True):
+            for version in (0, 1):
+                for secure, path, port, expires in (
+                    (False, "/", None, None),
+                    (True, "/app", None, None),
+                    (False, "/", "8080", None),
+                    (False, "/", None, 1),  # expired
+                ):
+                    n += 1
+                    cookies.append(
+                        create_cookie(
+                            f"c{n}",
+                            f"v{n}",
+                            domain=domain,
+                            version=version,
+                            secure=secure,
+                            path=path,
+                            port=port,
+                            expires=expires,
+                        )
+                    )
+                    cookies[-1].domain_specified = specified
+    return cookies
+
+
+@pytest.mark.parametrize("settings", _POLICY_SETTINGS)
+def test_fast_policy_decides_like_the_standard_library(settings: dict[str, Any]) -> None:
+    from httpcore_lite.cookies import HostOnlyCookiePolicy
+
+    urls = [
+        f"{scheme}://{host}{port}{path}"
+        for scheme in ("http", "https")
+        for host in (
+            "example.com",
+            "a.example.com",
+            "b.a.example.com",
+            "localhost",
+            "127.0.0.1",
+            "other.org",
+            "EXAMPLE.COM",
+        )  # fmt: skip
+        for port in ("", ":8080")
+        for path in ("/", "/app/x", "/other")
+    ]
+    compared = 0
+    for url in urls:
+        fast = RequestsCookieJar(policy=HostOnlyCookiePolicy(**settings))
+        slow = RequestsCookieJar(policy=_ReferencePolicy(**settings))
+        for cookie in _matrix_cookies():
+            fast.set_cookie(copy.copy(cookie))
+            slow.set_cookie(copy.copy(cookie))
+        expected = get_cookie_header(slow, FakeRequest(url))
+        assert get_cookie_header(fast, FakeRequest(url)) == expected, url
+        compared += expected is not None
+    assert compared > 0  # the matrix exercises real matches, not only refusals
