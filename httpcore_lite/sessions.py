@@ -799,13 +799,14 @@ class Session(SessionRedirectMixin):
 
         adapter = self.get_adapter(url=request.url or "")
 
-        # With stream=False the adapter would read (and decode) the body at once. A redirect we
-        # are about to follow must not have its body decoded, so when redirects are followed
-        # (or this is a hop of resolve_redirects) take the head only; the body is read at the
-        # end, once the response is known to be final.
+        # With stream=False our adapter reads (and decodes) the body at once. A redirect we are
+        # about to follow must not have its body decoded, so when redirects are followed (or
+        # this is a hop of resolve_redirects) it is asked for the head only; the body is read at
+        # the end, once the response is known to be final. Other adapters get exactly what
+        # requests would pass them.
         hop = not allow_redirects and getattr(request, "_redirect_hop", False)
         start = preferred_clock()
-        if (allow_redirects or hop) and not stream:
+        if (allow_redirects or hop) and not stream and isinstance(adapter, HTTPAdapter):
             r = adapter.send(request, **{**kwargs, "stream": True})
         else:
             r = adapter.send(request, **kwargs)

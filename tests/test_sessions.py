@@ -551,3 +551,25 @@ def test_http_unix_request_through_the_default_adapter(s, tmp_path) -> None:
         server.close()
     assert r.status_code == 200 and r.content == b"unix"
     assert seen[0].startswith(b"GET /status?x=1 HTTP/1.1\r\n")
+
+
+def test_custom_adapters_receive_requests_arguments(httpbin_url: str) -> None:
+    calls = []
+
+    class Recording(BaseAdapter):
+        def __init__(self) -> None:
+            super().__init__()
+            self.inner = HTTPAdapter()
+
+        def send(self, request, **kwargs):
+            calls.append(kwargs)
+            return self.inner.send(request, **kwargs)
+
+        def close(self) -> None:
+            self.inner.close()
+
+    with sessions.Session() as s:
+        s.mount(httpbin_url, Recording())
+        r = s.get(f"{httpbin_url}/get", timeout=5)
+    assert r.status_code == 200
+    assert calls == [{"stream": False, "timeout": 5, "verify": True, "cert": None, "proxies": {}}]
