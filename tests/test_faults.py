@@ -234,6 +234,23 @@ def test_truncated_chunked_body_raises_chunked_encoding_error(
         session.get(srv.url, timeout=5)
 
 
+def test_compressed_body_cut_short_inside_a_complete_message_is_not_short_content(
+    raw_server: RawFactory, session: requests.Session
+) -> None:
+    """Framing is intact but the gzip stream stops halfway (a server that died while
+    compressing into a pre-announced length): the decoder knows the stream is unfinished."""
+    import gzip
+
+    data = bytes(range(256)) * 400  # barely compressible: half the stream is half the data
+    packed = gzip.compress(data)
+    srv = raw_server(
+        once(response(200, packed[: len(packed) // 2], headers=[("Content-Encoding", "gzip")]))
+    )
+    with pytest.raises(exceptions.ContentDecodingError):
+        r = session.get(srv.url, timeout=5)
+        assert len(r.content) < len(data)  # what a silent truncation would return
+
+
 def test_reset_mid_body_raises(raw_server: RawFactory, session: requests.Session) -> None:
     payload = b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n" + b"x" * 1000
 
@@ -334,15 +351,20 @@ def test_too_many_small_headers_are_refused(
 
 
 @pytest.mark.timeout(30)
-def test_endless_chunk_size_line_is_refused_in_bounded_memory(
-    raw_server: RawFactory, session: requests.Session
+@pytest.mark.parametrize(
+    ("start", "filler"),
+    [(b"5;ext=", b"e" * 65536), (b"0\r\n", b"X-Trailer: t\r\n" * 4096)],
+    ids=["chunk-size-line", "trailers"],
+)
+def test_endless_chunk_size_line_or_trailers_are_refused_in_bounded_memory(
+    raw_server: RawFactory, session: requests.Session, start: bytes, filler: bytes
 ) -> None:
     def handler(sock: socket.socket) -> None:
         if read_request(sock) is None:
             return
-        sock.sendall(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=")
-        block = b"e" * 65536
-        for _ in range(512):  # give up after 32 MiB of chunk extension
+        sock.sendall(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + start)
+        block = filler
+        for _ in range(512):  # give up after about 32 MiB
             sock.sendall(block)
 
     srv = raw_server(handler)
