@@ -180,7 +180,7 @@ class RawResponse(io.IOBase):
                 self._pieces = None
             if decode and not self._decoder_ready:
                 self._decoder_ready = True
-                self._decoder = make_decoder(self.headers.get("content-encoding"))
+                self._decoder = self._make_decoder()
             decoder = self._decoder if decode else None
             data = self._pull()
             if data is None:
@@ -263,16 +263,20 @@ class RawResponse(io.IOBase):
         data = pieces[0] if len(pieces) == 1 else b"".join(pieces)
         self._raw_read = len(data)
         if data and self.decode_content:
-            for name, _ in self.header_list:
-                if len(name) == 16 and name.lower() == "content-encoding":
-                    self._decoder_ready = True
-                    self._decoder = decoder = make_decoder(self.headers.get(name))
-                    if decoder is not None:
-                        self._flushed = True
-                        self._pieces = self._guard(_decode_all(decoder, data))
-                        return self.read()
-                    break
+            self._decoder_ready = True
+            self._decoder = decoder = self._make_decoder()
+            if decoder is not None:
+                self._flushed = True
+                self._pieces = self._guard(_decode_all(decoder, data))
+                return self.read()
         return data
+
+    def _make_decoder(self) -> Decoder | None:
+        """The decoder ``Content-Encoding`` asks for (None for identity or no header)."""
+        for name, _ in self.header_list:
+            if len(name) == 16 and name.lower() == "content-encoding":
+                return make_decoder(self.headers.get(name))
+        return None
 
     def read1(self, amt: int = -1) -> bytes:
         """One piece as it arrived (at most ``amt`` bytes when given)."""
