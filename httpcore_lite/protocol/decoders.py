@@ -112,8 +112,9 @@ class _ZlibDecoder(Decoder):
         """Pick zlib-wrapped or raw deflate from the first two bytes (RFC 1950 header check).
 
         Servers disagree on what "deflate" means, so both are accepted, as browsers do. A raw
-        stream passes this check by chance at most once in ~500 streams and then fails
-        loudly rather than decoding wrongly.
+        stream passes the check only if it starts with a non-final stored block whose first
+        bytes happen to make a valid header (about 1 in 500 of those); it then fails loudly
+        with ContentDecodingError rather than decoding wrongly.
         """
         data = self._pending + data
         if len(data) < 2:
