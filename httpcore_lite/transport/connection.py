@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import deque
 from typing import Any
 
-from ..exceptions import ConnectionError, Timeout
+from ..exceptions import ConnectionError
 from ..protocol import ClientConnection, ResponseComplete, ResponseStarted
 from ..protocol.events import Event
 from .backends.base import NetworkStream
@@ -210,8 +210,3 @@ class HTTPConnection:
 
     def __repr__(self) -> str:
         return f"<HTTPConnection {self.stream!r} cycles={self.cycles}>"
-
-
-def is_timeout(exc: BaseException) -> bool:
-    """Errors that mean the peer is alive but slow (never transparently retried)."""
-    return isinstance(exc, Timeout)
