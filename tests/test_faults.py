@@ -734,3 +734,37 @@ def test_stalled_tls_handshake_times_out(raw_server: RawFactory, session: reques
     with pytest.raises(exceptions.Timeout):
         session.get(f"https://127.0.0.1:{srv.port}/", timeout=timeout)
     assert time.monotonic() - started < 1.5 * timeout + 0.25
+
+
+def test_proxy_that_never_answers_connect_times_out(
+    raw_server: RawFactory, session: requests.Session
+) -> None:
+    proxy = raw_server(lambda sock: (read_request(sock), wait_closed(sock)))
+    started = time.monotonic()
+    with pytest.raises((exceptions.Timeout, exceptions.ProxyError)):
+        session.get("https://localhost:1/", proxies={"https": proxy.url}, timeout=0.5)
+    assert time.monotonic() - started < 1.5 * 0.5 + 0.25
+    assert proxy.requests and proxy.requests[0].startswith(b"CONNECT localhost:1 ")
+
+
+def test_proxy_that_hangs_up_on_connect_raises_proxy_error(
+    raw_server: RawFactory, session: requests.Session
+) -> None:
+    proxy = raw_server(lambda sock: None if read_request(sock) is None else sock.close())
+    with pytest.raises(exceptions.ProxyError):
+        session.get("https://localhost:1/", proxies={"https": proxy.url}, timeout=5)
+
+
+def test_tunnel_that_answers_plain_text_raises_ssl_error(
+    raw_server: RawFactory, session: requests.Session
+) -> None:
+    def proxy(sock: socket.socket) -> None:
+        if read_request(sock) is None:
+            return
+        sock.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+        wait_closed(sock, 0.2)  # swallow the ClientHello
+        sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nno")
+
+    srv = raw_server(proxy)
+    with pytest.raises(exceptions.SSLError):
+        session.get("https://localhost:1/", proxies={"https": srv.url}, timeout=5)
