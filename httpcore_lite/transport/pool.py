@@ -59,7 +59,8 @@ class PoolKey(NamedTuple):
 class PoolStats:
     """Connection statistics; ``adapter.stats()`` returns totals with ``origins`` filled in.
 
-    * ``opened``: connections established (TCP connect, TLS handshake, tunnel).
+    * ``opened``: connections established (TCP connect, TLS handshake, tunnel), counting one
+      being established right now.
     * ``reused``: requests sent on a connection taken from the idle set.
     * ``discarded``: idle connections found dead before reuse, plus reused connections that
       failed before answering (each then retried, see ``retried``).
@@ -152,40 +153,50 @@ class ConnectionPool:
     # -- checkout / checkin -------------------------------------------------------------------
 
     def _checkout(self, clock: Deadline, fresh: bool = False) -> tuple[HTTPConnection | None, bool]:
-        """Take an idle connection (True) or a slot for a new one (None, False)."""
+        """Take an idle connection (True) or a slot for a new one (None, False).
+
+        The statistics are counted here, under the lock, and corrected by :meth:`acquire` when
+        the idle connection turns out dead or the new one cannot be opened.
+        """
         wait_until: float | None = None
-        with self._lock:
-            while True:
-                if self._idle and not fresh:
-                    conn = self._idle.pop()
-                    self.in_use += 1
-                    return conn, True
-                if not self.block or self._count < self.maxsize:
-                    self._count += 1
-                    self.in_use += 1
-                    return None, False
-                if fresh and self._idle:
-                    # Make room for the fresh connection by closing an idle one.
-                    old = self._idle.pop(0)
-                    old.close()
-                    self._count -= 1
-                    continue
-                timeout = clock.connect_timeout()
-                if timeout is not None:
-                    now = time.monotonic()
-                    if wait_until is None:
-                        wait_until = now + timeout
-                    elif now >= wait_until:
-                        raise ConnectTimeout(
-                            f"Pool for {self.describe()} is full (maxsize={self.maxsize}) and "
-                            f"no connection was released within {timeout} seconds"
-                        )
-                    timeout = wait_until - now
-                self._waiters += 1
-                try:
-                    self._cond.wait(timeout)
-                finally:
-                    self._waiters -= 1
+        evicted: HTTPConnection | None = None
+        try:
+            with self._lock:
+                while True:
+                    if self._idle and not fresh:
+                        conn = self._idle.pop()
+                        self.in_use += 1
+                        self.reused += 1
+                        return conn, True
+                    if not self.block or self._count < self.maxsize:
+                        self._count += 1
+                        self.in_use += 1
+                        self.opened += 1
+                        return None, False
+                    if fresh and self._idle:
+                        # Make room for the fresh connection: the oldest idle one goes.
+                        evicted = self._idle.pop(0)
+                        self._count -= 1
+                        continue
+                    timeout = clock.connect_timeout()
+                    if timeout is not None:
+                        now = time.monotonic()
+                        if wait_until is None:
+                            wait_until = now + timeout
+                        elif now >= wait_until:
+                            raise ConnectTimeout(
+                                f"Pool for {self.describe()} is full (maxsize={self.maxsize}) "
+                                f"and no connection was released within {timeout} seconds"
+                            )
+                        timeout = wait_until - now
+                    self._waiters += 1
+                    try:
+                        self._cond.wait(timeout)
+                    finally:
+                        self._waiters -= 1
+        finally:
+            if evicted is not None:
+                evicted.close()
 
     def acquire(self, clock: Deadline, fresh: bool = False) -> tuple[HTTPConnection, bool]:
         """A connection for one request, and whether it was reused from the idle set."""
@@ -194,23 +205,25 @@ class ConnectionPool:
             if conn is None:
                 break
             if not conn.is_stale():
-                self.reused += 1  # a plain int add: statistics tolerate a lost update
                 return conn, True
             conn.close()
             with self._lock:
                 self._count -= 1
                 self.in_use -= 1
+                self.reused -= 1
                 self.discarded += 1
-                self._cond.notify()
+                if self._waiters:
+                    self._cond.notify()
         try:
             conn = self.connect(clock)
         except BaseException:
             with self._lock:
                 self._count -= 1
                 self.in_use -= 1
-                self._cond.notify()
+                self.opened -= 1
+                if self._waiters:
+                    self._cond.notify()
             raise
-        self.opened += 1
         return conn, False
 
     def release(self, conn: HTTPConnection) -> None:
@@ -318,8 +331,9 @@ class ConnectionPool:
                 and _replayable(request)
             ):
                 raise
-            self.discarded += 1
-            self.retried += 1
+            with self._lock:
+                self.discarded += 1
+                self.retried += 1
         except BaseException:
             conn.discard()
             raise
