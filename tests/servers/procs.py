@@ -16,6 +16,19 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 
+def _die_with_parent() -> None:
+    """In the child: get SIGTERM when the test process dies, even if it is killed outright
+    (pytest-timeout's thread method exits without running fixture teardown)."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+
 def free_port() -> int:
     """Ask the kernel for a free TCP port on 127.0.0.1.
 
@@ -64,6 +77,7 @@ class ServerProcess:
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
+            preexec_fn=_die_with_parent,  # noqa: PLW1509 - no threads run in the child yet
             env=env,
         )
 
