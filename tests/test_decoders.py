@@ -139,10 +139,38 @@ def test_corrupt_gzip_in_the_middle() -> None:
         decode_all("gzip", bytes(body))
 
 
-def test_truncated_stream_is_tolerated_like_requests() -> None:
-    body = gzip.compress(PAYLOAD)
-    out = decode_all("gzip", body[: len(body) // 2])
-    assert PAYLOAD.startswith(out) and out
+@pytest.mark.parametrize("encoding", sorted(ENCODERS))
+def test_stream_cut_short_is_refused_at_flush(encoding: str) -> None:
+    body = ENCODERS[encoding](bytes(range(256)) * 400)
+    decoder = make_decoder(encoding)
+    assert decoder is not None
+    out = b"".join(decoder.decode(body[: len(body) // 2]))
+    assert len(out) < 256 * 400
+    with pytest.raises(ContentDecodingError, match="ended early"):
+        list(decoder.flush())
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", "br", "zstd", "gzip, br"])
+def test_nothing_fed_nothing_to_complain_about(encoding: str) -> None:
+    decoder = make_decoder(encoding)
+    assert decoder is not None
+    assert list(decoder.flush()) == []  # e.g. HEAD or 304 with Content-Encoding
+
+
+def test_trailing_bytes_after_gzip_member_that_decode_to_nothing() -> None:
+    # A lone gzip magic byte after a complete member: trailing garbage, not a short body.
+    decoder = make_decoder("gzip")
+    assert decoder is not None
+    out = b"".join(decoder.decode(gzip.compress(b"done") + b"\x1f"))
+    assert out + b"".join(decoder.flush()) == b"done"
+
+
+def test_deflate_with_a_single_byte_is_truncated() -> None:
+    decoder = make_decoder("deflate")
+    assert decoder is not None
+    assert list(decoder.decode(b"\x78")) == []
+    with pytest.raises(ContentDecodingError):
+        list(decoder.flush())
 
 
 def test_accept_encoding_lists_what_is_supported() -> None:

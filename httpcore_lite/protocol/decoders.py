@@ -19,6 +19,10 @@ the first two bytes), ``br`` and ``zstd`` when their packages are installed, ``i
 Stacked codings (``Content-Encoding: gzip, br``) are undone in reverse order; more than
 :data:`MAX_CODINGS` of them is refused, as urllib3 does. A coding we do not know leaves the body
 as it is (requests' behaviour): the caller gets the bytes the server sent.
+
+A compressed stream that stops before its end is refused when the body ends (``flush``). The
+message framing said the body was complete, so the server died while compressing; handing out
+part of the content would be a silently short response. (urllib3 tolerates this; we do not.)
 """
 
 from __future__ import annotations
@@ -82,8 +86,9 @@ class Decoder:
     """Undoes one content coding, incrementally.
 
     ``decode`` takes the next piece of the encoded body and yields decoded pieces of at most
-    :data:`MAX_PIECE` bytes; ``flush`` yields what remains once the body has ended. Both raise
-    :class:`~httpcore_lite.exceptions.ContentDecodingError` on bad data. Iterate each returned
+    :data:`MAX_PIECE` bytes; ``flush`` is called once the body has ended, yields what remains
+    and checks that the compressed stream was complete. Both raise
+    :class:`~httpcore_lite.exceptions.ContentDecodingError` on bad or truncated data. Iterate each returned
     iterator to its end before calling again: the output is produced lazily.
     """
 
@@ -99,7 +104,7 @@ class Decoder:
 class _ZlibDecoder(Decoder):
     """gzip (``wbits=16+15``, several members allowed) or deflate (zlib-wrapped or raw)."""
 
-    __slots__ = ("_gzip", "_obj", "_pending", "_members", "_done")
+    __slots__ = ("_gzip", "_obj", "_pending", "_members", "_done", "_fed", "_produced")
 
     def __init__(self, gzip: bool) -> None:
         self._gzip = gzip
@@ -107,6 +112,8 @@ class _ZlibDecoder(Decoder):
         self._pending = b""  # deflate only: the first byte, while we wait for the second
         self._members = 0  # gzip: members fully decoded
         self._done = False  # ignore whatever follows (deflate end, garbage after gzip)
+        self._fed = False  # the current stream (gzip member) has had input...
+        self._produced = False  # ...and output
 
     def _choose_deflate(self, data: bytes) -> bytes:
         """Pick zlib-wrapped or raw deflate from the first two bytes (RFC 1950 header check).
@@ -136,8 +143,10 @@ class _ZlibDecoder(Decoder):
         try:
             while True:
                 obj = self._obj
+                self._fed = True
                 out = obj.decompress(data, MAX_PIECE)
                 if out:
+                    self._produced = True
                     yield out
                 data = obj.unconsumed_tail
                 if obj.eof:
@@ -148,6 +157,7 @@ class _ZlibDecoder(Decoder):
                     self._members += 1
                     data = obj.unused_data
                     self._obj = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                    self._fed = self._produced = False
                     if not data:
                         return
                 elif not data and len(out) < MAX_PIECE:
@@ -163,23 +173,33 @@ class _ZlibDecoder(Decoder):
             ) from exc
 
     def flush(self) -> Iterator[bytes]:
-        if self._done or self._obj is None:
+        if self._done:
             return
-        try:
-            yield from _split(self._obj.flush())
-        except zlib.error as exc:  # pragma: no cover - flush() tolerates truncation
-            raise ContentDecodingError(f"Failed to decode the end of the response: {exc}") from exc
+        if self._pending or self._fed:
+            # The body ended inside the compressed stream. The framing said the message was
+            # complete, so the content is short: refuse rather than hand out part of it.
+            # (Bytes after a complete gzip member that decode to nothing are trailing
+            # garbage, not a truncated member, and are ignored like the rest of it.)
+            if not (self._members and not self._produced):
+                raise ContentDecodingError(
+                    "Received response with content-encoding: "
+                    f"{'gzip' if self._gzip else 'deflate'}, but the compressed stream ended early"
+                )
+        return
+        yield  # a generator, like every flush()
 
 
 class _BrotliDecoder(Decoder):
-    __slots__ = ("_obj",)
+    __slots__ = ("_obj", "_fed")
 
     def __init__(self) -> None:
         self._obj = brotli.Decompressor()
+        self._fed = False
 
     def decode(self, data: bytes) -> Iterator[bytes]:
         if not data:
             return
+        self._fed = True
         obj = self._obj
         try:
             out = obj.process(data, output_buffer_limit=MAX_PIECE)
@@ -195,12 +215,21 @@ class _BrotliDecoder(Decoder):
                 f"Received response with content-encoding: br, but failed to decode it: {exc}"
             ) from exc
 
+    def flush(self) -> Iterator[bytes]:
+        if self._fed and not self._obj.is_finished():
+            raise ContentDecodingError(
+                "Received response with content-encoding: br, but the compressed stream ended early"
+            )
+        return
+        yield  # a generator, like every flush()
+
 
 class _ZstdDecoder(Decoder):
-    __slots__ = ("_obj",)
+    __slots__ = ("_obj", "_fed")
 
     def __init__(self) -> None:
         self._obj = zstandard.ZstdDecompressor().decompressobj()
+        self._fed = False  # the current frame has had input
 
     def decode(self, data: bytes) -> Iterator[bytes]:
         view = memoryview(data)
@@ -209,6 +238,7 @@ class _ZstdDecoder(Decoder):
         try:
             while pos < size:
                 obj = self._obj
+                self._fed = True
                 piece = view[pos : pos + _ZSTD_SLICE]
                 pos += len(piece)
                 out = obj.decompress(piece)
@@ -218,12 +248,22 @@ class _ZstdDecoder(Decoder):
                     # A zstd body may hold several frames: start a new object for the next.
                     rest = obj.unused_data
                     self._obj = zstandard.ZstdDecompressor().decompressobj()
+                    self._fed = False
                     if rest:
                         yield from self.decode(rest)
         except zstandard.ZstdError as exc:
             raise ContentDecodingError(
                 f"Received response with content-encoding: zstd, but failed to decode it: {exc}"
             ) from exc
+
+    def flush(self) -> Iterator[bytes]:
+        if self._fed:
+            raise ContentDecodingError(
+                "Received response with content-encoding: zstd, but the compressed stream ended "
+                "early"
+            )
+        return
+        yield  # a generator, like every flush()
 
 
 class _MultiDecoder(Decoder):
