@@ -374,3 +374,28 @@ def test_custom_backend_through_the_interface(raw_server):
     for _ in range(2):
         assert adapter.send(Request("GET", srv.url).prepare(), timeout=(3, 5)).content == b"ok"
     assert opened == [("127.0.0.1", srv.port, 3.0)]
+
+
+def test_tls_stream_over_any_stream(raw_server, ca):
+    from httpcore_lite.transport.backends import TLSStream
+
+    srv = _tls_server(raw_server, ca)
+    plain = TCPBackend().connect_tcp("127.0.0.1", srv.port, 2)
+    tls = TLSStream(plain, _client_context(ca), "localhost").handshake(2)
+    try:
+        assert tls.get_extra_info("is_tls") is True
+        assert tls.get_extra_info("ssl_object").version() in ("TLSv1.2", "TLSv1.3")
+        tls.write(b"bio", 2)
+        assert tls.read(100, 2) == b"tls:bio"
+        assert tls.read(100, 2) == b""  # the server closed (close_notify or ragged EOF)
+    finally:
+        tls.close()
+
+
+def test_tls_stream_hostname_mismatch(raw_server, ca):
+    from httpcore_lite.transport.backends import TLSStream
+
+    srv = _tls_server(raw_server, ca, hostnames=("other.example",))
+    plain = TCPBackend().connect_tcp("127.0.0.1", srv.port, 2)
+    with pytest.raises(SSLError):
+        TLSStream(plain, _client_context(ca), "localhost").handshake(2)
