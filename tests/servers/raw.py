@@ -32,7 +32,7 @@ def read_request(sock: socket.socket) -> bytes | None:
     also appended to ``server.requests`` of the server that accepted the socket.
     Chunked request bodies are read up to and including the terminating zero-size chunk.
     """
-    buf = _buffers.pop(sock, b"")
+    buf = bytearray(_buffers.pop(sock, b""))
     try:
         while b"\r\n\r\n" not in buf:
             if len(buf) > MAX_HEAD:
@@ -41,8 +41,9 @@ def read_request(sock: socket.socket) -> bytes | None:
             if not data:
                 return None
             buf += data
-        head, _, rest = buf.partition(b"\r\n\r\n")
-        head += b"\r\n\r\n"
+        end_of_head = buf.index(b"\r\n\r\n") + 4
+        head = bytes(buf[:end_of_head])
+        rest = buf[end_of_head:]  # a bytearray: bodies grow without quadratic copying
         length = 0
         chunked = False
         for line in head.split(b"\r\n")[1:]:
@@ -56,20 +57,19 @@ def read_request(sock: socket.socket) -> bytes | None:
             elif lname == b"transfer-encoding" and b"chunked" in value.lower():
                 chunked = True
         if chunked:
-            while not _chunked_complete(rest):
+            while not (end := _chunked_complete(rest)):
                 data = sock.recv(65536)
                 if not data:
                     return None
                 rest += data
-            end = _chunked_complete(rest)
-            body, rest = rest[:end], rest[end:]
         else:
             while len(rest) < length:
                 data = sock.recv(65536)
                 if not data:
                     return None
                 rest += data
-            body, rest = rest[:length], rest[length:]
+            end = length
+        body, rest = bytes(rest[:end]), bytes(rest[end:])
     except OSError:
         return None
     if rest:
@@ -82,7 +82,7 @@ def read_request(sock: socket.socket) -> bytes | None:
     return request
 
 
-def _chunked_complete(data: bytes) -> int:
+def _chunked_complete(data: bytes | bytearray) -> int:
     """Return the end offset of a complete chunked body in ``data``, or 0 when incomplete."""
     pos = 0
     while True:
