@@ -46,8 +46,9 @@ def _requests_seen(srv: RawServer, method: bytes) -> int:
 # --- keep-alive -----------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("method", ["GET", "POST"])
 def test_idle_keepalive_closed_by_server_is_transparent(
-    raw_server: RawFactory, session: requests.Session
+    raw_server: RawFactory, session: requests.Session, method: str
 ) -> None:
     closed = threading.Event()
 
@@ -64,10 +65,12 @@ def test_idle_keepalive_closed_by_server_is_transparent(
     assert session.get(srv.url, timeout=5).content == b"first"
     assert closed.wait(5)
     time.sleep(0.1)  # let the FIN arrive at the client
-    second = session.get(srv.url, timeout=5)
+    # the dead connection is noticed before anything is sent, so even a POST is safe
+    second = session.request(method, srv.url, data=b"payload", timeout=5)
     assert second.status_code == 200
     assert second.content == b"first"
     assert srv.connections == 2
+    assert _requests_seen(srv, method.encode()) == (2 if method == "GET" else 1)
 
 
 def test_reused_connection_dropped_before_answer_is_retried_for_get(
@@ -768,3 +771,39 @@ def test_tunnel_that_answers_plain_text_raises_ssl_error(
     srv = raw_server(proxy)
     with pytest.raises(exceptions.SSLError):
         session.get("https://localhost:1/", proxies={"https": srv.url}, timeout=5)
+
+
+def test_early_answer_during_a_large_upload_is_returned(
+    raw_server: RawFactory, session: requests.Session
+) -> None:
+    def handler(sock: socket.socket) -> None:
+        head = b""
+        while b"\r\n\r\n" not in head:
+            data = sock.recv(65536)
+            if not data:
+                return
+            head += data
+        # answer before the body arrives, as servers with upload limits do, and hang up
+        sock.sendall(response(413, b"too large", headers=[("Connection", "close")]))
+        time.sleep(0.1)
+
+    srv = raw_server(handler)
+    r = session.post(srv.url, data=b"x" * (32 << 20), timeout=5)
+    assert r.status_code == 413
+    assert r.content == b"too large"
+
+
+def test_body_sent_with_a_head_answer_is_not_read_as_the_next_answer(
+    raw_server: RawFactory, session: requests.Session
+) -> None:
+    def handler(sock: socket.socket) -> None:
+        while (request := read_request(sock)) is not None:
+            if request.startswith(b"HEAD"):
+                sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello")
+            else:
+                sock.sendall(response(200, b"from GET"))
+
+    srv = raw_server(handler)
+    assert session.head(srv.url, timeout=5).content == b""
+    time.sleep(0.1)
+    assert session.get(srv.url, timeout=5).content == b"from GET"
