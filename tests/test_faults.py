@@ -807,3 +807,27 @@ def test_body_sent_with_a_head_answer_is_not_read_as_the_next_answer(
     assert session.head(srv.url, timeout=5).content == b""
     time.sleep(0.1)
     assert session.get(srv.url, timeout=5).content == b"from GET"
+
+
+def test_503_for_a_post_is_not_retried_by_default(
+    raw_server: RawFactory, session: requests.Session
+) -> None:
+    busy = response(503, b"busy", headers=[("Retry-After", "0")])
+    srv = raw_server(canned(busy, response(200, b"done")))
+    session.mount("http://", HTTPAdapter(max_retries=Retry(total=3, status_forcelist=[503])))
+    r = session.post(srv.url, data=b"order", timeout=5)
+    assert r.status_code == 503  # POST is not in Retry's default allowed_methods
+    assert _requests_seen(srv, b"POST") == 1
+
+
+def test_503_retries_exhausted_without_raise_on_status_return_the_last_answer(
+    raw_server: RawFactory, session: requests.Session
+) -> None:
+    busy = response(503, b"busy", headers=[("Retry-After", "0")])
+    srv = raw_server(canned(busy, busy, busy))
+    retry = Retry(total=1, status_forcelist=[503], raise_on_status=False)
+    session.mount("http://", HTTPAdapter(max_retries=retry))
+    r = session.get(srv.url, timeout=5)
+    assert r.status_code == 503
+    assert r.content == b"busy"
+    assert _requests_seen(srv, b"GET") == 2
