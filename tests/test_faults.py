@@ -8,6 +8,7 @@ silently short content, and never lets a socket, ssl or h11 exception escape.
 
 from __future__ import annotations
 
+import email.utils
 import socket
 import threading
 import time
@@ -515,12 +516,15 @@ def test_port_that_listens_late_fails_without_retries(session: requests.Session)
         session.get(f"http://127.0.0.1:{port}/", timeout=2)
 
 
+@pytest.mark.parametrize("form", ["seconds", "http-date"])
 def test_503_with_retry_after_is_respected(
-    raw_server: RawFactory, session: requests.Session
+    raw_server: RawFactory, session: requests.Session, form: str
 ) -> None:
+    # the date is whole seconds: two seconds ahead means a wait of one to two seconds
+    when = "1" if form == "seconds" else email.utils.formatdate(time.time() + 2, usegmt=True)
     srv = raw_server(
         canned(
-            response(503, b"busy", headers=[("Retry-After", "1")]),
+            response(503, b"busy", headers=[("Retry-After", when)]),
             response(200, b"done"),
         )
     )
