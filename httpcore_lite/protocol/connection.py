@@ -138,6 +138,10 @@ _NAMES = re.compile(rb"[-!#$%&'*+.^_`|~0-9a-zA-Z]+(?: [-!#$%&'*+.^_`|~0-9a-zA-Z]
 _TARGET = re.compile(rb"[\x21-\x7e]+")
 _CTL = re.compile(rb"[\r\n\0]")
 
+# h11's Headers keep (raw name, lowercased name, value) triples; reading them directly saves
+# building the raw_items() list on every response. Checked once, so another h11 still works.
+_FULL_ITEMS = "_full_items" in getattr(h11._headers.Headers, "__slots__", ())
+
 # h11 skips its per-field regexes for fields its own parser produced (``_parsed=True``); we
 # validate the fields ourselves (see send_request) and use that door when this h11 has it.
 _FIELDS_TRUSTED = "_parsed" in inspect.signature(h11.Request.__init__).parameters
@@ -556,11 +560,17 @@ class ClientConnection:
         return events
 
     def _start(self, event: h11.Response | h11.InformationalResponse) -> ResponseStarted:
-        raw = event.headers.raw_items()
-        if len(raw) > self._max_header_count:
+        if _FULL_ITEMS:
+            # (raw name, lowercased name, value) triples: the raw_items() list without the copy.
+            triples = event.headers._full_items
+            fields = tuple([(n.decode("latin-1"), v.decode("latin-1")) for n, _, v in triples])
+        else:  # pragma: no cover - an h11 without _full_items
+            raw = event.headers.raw_items()
+            fields = tuple([(n.decode("latin-1"), v.decode("latin-1")) for n, v in raw])
+        if len(fields) > self._max_header_count:
             self._phase = _ERROR
             raise ConnectionError(
-                f"Response head has {len(raw)} header fields, more than the limit of "
+                f"Response head has {len(fields)} header fields, more than the limit of "
                 f"{self._max_header_count}"
             )
         version = _VERSIONS.get(event.http_version)
@@ -576,7 +586,7 @@ class ClientConnection:
         started = ResponseStarted(
             event.status_code,
             event.reason.decode("latin-1"),
-            tuple([(n.decode("latin-1"), v.decode("latin-1")) for n, v in raw]),
+            fields,
             version,
         )
         self._started = started
