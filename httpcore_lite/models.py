@@ -1107,10 +1107,17 @@ class Response:
         if self._content is False:
             if self._content_consumed:
                 raise RuntimeError("The content for this response was already consumed")
-            if self.status_code == 0 or self.raw is None:
+            raw = self.raw
+            if self.status_code == 0 or raw is None:
                 self._content = None
             else:
-                self._content = b"".join(self.iter_content(CONTENT_CHUNK_SIZE)) or b""
+                # The transport's raw body can hand over the whole decoded body in one call,
+                # which spares the piecewise iter_content machinery on every non-streamed request.
+                read_all = getattr(raw, "read_all", None)
+                if read_all is not None:
+                    self._content = read_all()
+                else:
+                    self._content = b"".join(self.iter_content(CONTENT_CHUNK_SIZE)) or b""
         self._content_consumed = True
         return self._content  # type: ignore[return-value]
 
