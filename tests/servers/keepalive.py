@@ -46,10 +46,11 @@ class KeepAliveServer:
                     buf += data
                 # GET requests without a body: the head is the whole request
                 buf = buf[buf.index(b"\r\n\r\n") + 4 :]
-                sock.sendall(self.answer)
-                served += 1
+                # counted before sending: the client may finish before this thread runs again
                 with self._lock:
                     self.answered += 1
+                served += 1
+                sock.sendall(self.answer)
         finally:
             if served == self.close_after:
                 with self._lock:
