@@ -145,6 +145,21 @@ def test_cve_2023_32681_proxy_credentials_never_inside_connect_tunnel(
     assert "Proxy-Authorization" not in r.json()["headers"]
 
 
+def test_cve_2023_32681_proxy_credentials_never_sent_to_a_bypassed_origin(
+    raw_server: RawFactory, session: requests.Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    proxy = _recorder(raw_server, b"from the proxy")
+    target = _recorder(raw_server)
+    origin = _redirector(raw_server, f"http://localhost:{target.port}/landing")
+    monkeypatch.setenv("HTTP_PROXY", f"http://user:secret@127.0.0.1:{proxy.port}")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    r = session.get(origin.url, timeout=5)
+    assert r.content == b"landed"
+    assert proxy.connections == 0  # NO_PROXY honoured, on the redirect too
+    for request in (origin.requests[0], target.requests[0]):
+        assert _header(request, b"Proxy-Authorization") is None
+
+
 def test_cve_2023_45803_no_body_after_303(
     raw_server: RawFactory, session: requests.Session
 ) -> None:
