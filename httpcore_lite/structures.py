@@ -26,6 +26,26 @@ class CaseInsensitiveDict(MutableMapping[str, Any]):
         if data or kwargs:
             self.update(data or {}, **kwargs)
 
+    @classmethod
+    def from_fields(cls, fields: Iterable[tuple[str, str]]) -> CaseInsensitiveDict:
+        """Build the mapping of a response's header fields, as requests shows them.
+
+        A name that occurs more than once gets its values joined with ``", "`` (RFC 9110's
+        combination rule) under the spelling of its first occurrence. Filling the store directly
+        skips ``MutableMapping.update``, which costs more than this whole loop; it runs once per
+        response.
+        """
+        new = cls.__new__(cls)
+        new._store = store = OrderedDict()
+        for name, value in fields:
+            key = name.lower()
+            previous = store.get(key)
+            if previous is None:
+                store[key] = (name, value)
+            else:
+                store[key] = (previous[0], previous[1] + ", " + value)
+        return new
+
     def __setitem__(self, key: str, value: Any) -> None:
         # Use the lowercased key for lookups, but store the actual key alongside the value.
         self._store[key.lower()] = (key, value)

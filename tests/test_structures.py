@@ -74,3 +74,13 @@ def test_lookup_dict_attributes_and_missing() -> None:
     assert ld["nope"] is None
     assert ld.get("nope", 1) == 1
     assert repr(ld) == "<lookup 'things'>"
+
+
+def test_from_fields_joins_repeated_names_under_first_spelling() -> None:
+    d = CaseInsensitiveDict.from_fields(
+        [("Set-Cookie", "a=1"), ("Content-Type", "text/plain"), ("set-cookie", "b=2")]
+    )
+    assert list(d) == ["Set-Cookie", "Content-Type"]
+    assert d["SET-COOKIE"] == "a=1, b=2"
+    assert type(d) is CaseInsensitiveDict
+    assert CaseInsensitiveDict.from_fields([]) == {}
