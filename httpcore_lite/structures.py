@@ -35,8 +35,9 @@ class CaseInsensitiveDict(MutableMapping[str, Any]):
         skips ``MutableMapping.update``, which costs more than this whole loop; it runs once per
         response.
         """
+        store: OrderedDict[str, tuple[str, Any]] = OrderedDict()
         new = cls.__new__(cls)
-        new._store = store = OrderedDict()
+        new._store = store
         for name, value in fields:
             key = name.lower()
             previous = store.get(key)
