@@ -101,8 +101,17 @@ def merge_setting(
         return request_setting
     if request_setting is None:
         return session_setting
-    # Bypass if not a dictionary (e.g. verify).
-    if not (isinstance(session_setting, Mapping) and isinstance(request_setting, Mapping)):
+    # Bypass if not a dictionary (e.g. verify). The types met on every request are sorted by
+    # their exact type first: isinstance() against the Mapping ABC costs far more than a set
+    # lookup, and it runs several times per request.
+    request_type = type(request_setting)
+    session_type = type(session_setting)
+    if request_type in _SCALAR_TYPES or session_type in _SCALAR_TYPES:
+        return request_setting
+    if not (
+        (session_type in _MAPPING_TYPES or isinstance(session_setting, Mapping))
+        and (request_type in _MAPPING_TYPES or isinstance(request_setting, Mapping))
+    ):
         return request_setting
 
     if not request_setting:
@@ -125,8 +134,17 @@ def merge_setting(
 def _has_none_value(mapping: Mapping[Any, Any]) -> bool:
     """Whether any value of ``mapping`` is ``None`` (checked without per-key lookups)."""
     if isinstance(mapping, CaseInsensitiveDict):
-        return any(value is None for _, value in mapping.lower_items())
+        for _, value in mapping._store.values():
+            if value is None:
+                return True
+        return False
     return any(value is None for value in mapping.values())
+
+
+# Exact types that merge_setting can classify without isinstance(): these are mappings...
+_MAPPING_TYPES = frozenset((dict, OrderedDict, CaseInsensitiveDict))
+# ... and these never are (verify, stream and cert values, auth tuples).
+_SCALAR_TYPES = frozenset((bool, str, bytes, int, float, tuple))
 
 
 def merge_hooks(
