@@ -1024,6 +1024,9 @@ def should_bypass_proxies(url: str, no_proxy: Optional[str]) -> bool:
 
 # The proxy variables read, by key of the returned mapping. Only these are looked up.
 _PROXY_SCHEMES = ("http", "https", "all")
+_PROXY_NAMES = tuple(n for s in _PROXY_SCHEMES for n in (s + "_proxy", s.upper() + "_PROXY"))
+# id(os.environ) -> (os.environ, its encoded _PROXY_NAMES): constants, not environment values.
+_proxy_keys: dict[int, tuple[Any, tuple[bytes, ...]]] = {}
 
 
 def _environ_proxies() -> dict[str, str]:
@@ -1034,6 +1037,22 @@ def _environ_proxies() -> dict[str, str]:
     set) ``HTTP_PROXY`` may come from a client's ``Proxy:`` header (httpoxy), so only the
     lower-case ``http_proxy`` is trusted there.
     """
+    env: Any = os.environ
+    data = getattr(env, "_data", None) if _POSIX_ENVIRON else None
+    if type(data) is dict:
+        # Usually none of the six is set: one lookup each in the live mapping behind
+        # os.environ (see _getenv) says so, and then the answer is {} as the loop below would
+        # find. A variable set since the last request is seen here like any other.
+        keys = _proxy_keys.get(id(env))
+        if keys is None or keys[0] is not env:
+            keys = (env, tuple(env.encodekey(n) for n in _PROXY_NAMES))
+            _proxy_keys.clear()
+            _proxy_keys[id(env)] = keys
+        for key in keys[1]:
+            if key in data:
+                break
+        else:
+            return {}
     proxies: dict[str, str] = {}
     for scheme in _PROXY_SCHEMES:
         name = scheme + "_proxy"
