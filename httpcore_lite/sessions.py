@@ -838,19 +838,27 @@ class Session(SessionRedirectMixin):
                 self._extract_cookies(resp.request, resp)
         self._extract_cookies(request, r)
 
-        if allow_redirects:
-            history = list(self.resolve_redirects(r, request, **kwargs))
-            if history:
-                history.insert(0, r)
-                r = history.pop()
-                r.history = history
-        else:
-            # Not following: offer the next request as Response.next (unless the target is one
-            # we would refuse to follow).
-            try:
-                r._next = next(self.resolve_redirects(r, request, yield_requests=True, **kwargs))
-            except (StopIteration, InvalidSchema):
-                pass
+        # Our resolve_redirects yields nothing for a response without a redirect target, so
+        # its generator (and the URL parsing it starts with) is set up only for a redirect. A
+        # subclass's own resolve_redirects is always called, as requests calls it.
+        if type(self).resolve_redirects is not Session.resolve_redirects or (
+            self.get_redirect_target(r) is not None
+        ):
+            if allow_redirects:
+                history = list(self.resolve_redirects(r, request, **kwargs))
+                if history:
+                    history.insert(0, r)
+                    r = history.pop()
+                    r.history = history
+            else:
+                # Not following: offer the next request as Response.next (unless the target
+                # is one we would refuse to follow).
+                try:
+                    r._next = next(
+                        self.resolve_redirects(r, request, yield_requests=True, **kwargs)
+                    )
+                except (StopIteration, InvalidSchema):
+                    pass
 
         if not stream and not (hop and self.get_redirect_target(r)):
             r.content  # noqa: B018  (download the body now, as stream=False promises)
