@@ -131,6 +131,11 @@ _TOKEN_RE = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 # header per request. Bounded: cleared when full.
 _VALID_HEADERS: dict[tuple[str, str], bool] = {}
 _VALID_HEADERS_MAX = 512
+# str URL given without params -> (prepared url, path-url cache): prepare_url is a pure function
+# of the string then, and a client asks for the same few URLs over and over. Only URLs that
+# prepared without error are stored. Bounded: cleared when full.
+_PREPARED_URLS: dict[str, tuple[str, Optional[tuple[str, str]]]] = {}
+_PREPARED_URLS_MAX = 512
 _KNOWN_METHODS = frozenset(
     ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE")
 )
@@ -563,6 +568,13 @@ class PreparedRequest(RequestEncodingMixin, RequestHooksMixin):
         :raises InvalidURL: no host, a bad port, a bad host or label, or control characters
             anywhere in the URL (refused before anything is sent).
         """
+        # (Exact types only: a subclass may parse differently, and must not share the cache.)
+        given = url if type(url) is str and not params and type(self) is PreparedRequest else None
+        if given is not None:
+            cached = _PREPARED_URLS.get(given)
+            if cached is not None:
+                self.url, self._path_url_cache = cached
+                return
         if isinstance(url, bytes):
             url = url.decode("utf8")
         else:
@@ -608,6 +620,10 @@ class PreparedRequest(RequestEncodingMixin, RequestHooksMixin):
             # The request target is known now; remember it so path_url needs no re-parse.
             self._path_url_cache = (url, target)
         self.url = url
+        if given is not None:
+            if len(_PREPARED_URLS) >= _PREPARED_URLS_MAX:
+                _PREPARED_URLS.clear()
+            _PREPARED_URLS[given] = (url, self._path_url_cache)
 
     def _add_params(self, query: Optional[str], params: Any) -> Optional[str]:
         if isinstance(params, (str, bytes)):

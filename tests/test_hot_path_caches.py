@@ -1,0 +1,81 @@
+"""The per-request shortcuts of the hot path give exactly what the general path gives."""
+
+from __future__ import annotations
+
+import pytest
+
+from httpcore_lite import models
+from httpcore_lite.exceptions import InvalidURL
+from httpcore_lite.models import PreparedRequest, Request
+from httpcore_lite.sessions import Session
+from httpcore_lite.structures import CaseInsensitiveDict
+
+
+def _prepare_url(url: object, params: object = None) -> PreparedRequest:
+    p = PreparedRequest()
+    p.prepare_method("GET")
+    p.prepare_url(url, params)
+    return p
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://example.com/a b?q=1",
+        "http://EXAMPLE.com:80/path/../x?y=%zz#frag",
+        "https://bücher.example/ü",
+        "  http://example.com",
+    ],
+)
+def test_prepared_url_is_the_same_when_cached(url: str) -> None:
+    models._PREPARED_URLS.clear()
+    first = _prepare_url(url)
+    assert url in models._PREPARED_URLS
+    second = _prepare_url(url)
+    assert (second.url, second.path_url) == (first.url, first.path_url)
+
+
+def test_params_bypass_the_url_cache() -> None:
+    models._PREPARED_URLS.clear()
+    p = _prepare_url("http://example.com/p", {"a": "1"})
+    assert p.url == "http://example.com/p?a=1"
+    assert not models._PREPARED_URLS
+    assert _prepare_url("http://example.com/p").url == "http://example.com/p"
+
+
+def test_bad_url_raises_every_time() -> None:
+    models._PREPARED_URLS.clear()
+    for _ in range(2):
+        with pytest.raises(InvalidURL):
+            _prepare_url("http://exa\nmple.com/")
+    assert not models._PREPARED_URLS
+
+
+def test_session_headers_copied_not_shared() -> None:
+    s = Session()
+    s.headers["X-Test"] = "1"
+    p1 = s.prepare_request(Request("GET", "http://example.com/"))
+    p2 = s.prepare_request(Request("GET", "http://example.com/"))
+    assert type(p1.headers) is CaseInsensitiveDict
+    assert p1.headers["x-test"] == "1"
+    p1.headers["X-Other"] = "2"
+    assert "X-Other" not in p2.headers
+    assert "X-Other" not in s.headers
+    assert list(p2.headers) == list(s.headers)
+
+
+def test_session_header_with_bytes_value_still_prepared() -> None:
+    s = Session()
+    s.headers["X-Bytes"] = b"v"
+    p = s.prepare_request(Request("GET", "http://example.com/"))
+    assert p.headers["X-Bytes"] == b"v"
+
+
+def test_no_proxy_variable_then_one_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    from httpcore_lite.utils import get_environ_proxies
+
+    assert get_environ_proxies("http://example.com/") == {}
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.invalid:3128")
+    assert get_environ_proxies("https://example.com/") == {"https": "http://proxy.invalid:3128"}
+    monkeypatch.delenv("HTTPS_PROXY")
+    assert get_environ_proxies("https://example.com/") == {}
