@@ -496,11 +496,30 @@ class PreparedRequest(RequestEncodingMixin, RequestHooksMixin):
         self.method: Optional[str] = None
         self.url: Optional[str] = None
         self.headers: Any = None
-        self._cookies: Any = None
+        # The jar behind ``_cookies``; False means "an empty jar, not made yet" (see below).
+        self._jar: Any = None
         self.body: Any = None
         self.hooks = default_hooks()
         self._body_position: Any = None
         self._path_url_cache: Optional[tuple[str, str]] = None
+
+    @property
+    def _cookies(self) -> Any:
+        """The request's cookie jar (None before ``prepare_cookies``).
+
+        A request prepared without cookies (most of them) gets its empty
+        :class:`RequestsCookieJar` only when something asks for it: building a jar and its
+        policy on every request costs more than the rest of ``prepare_cookies``. ``False``
+        marks the pending jar because it survives pickling and copying as itself.
+        """
+        jar = self._jar
+        if jar is False:
+            jar = self._jar = cookiejar_from_dict(None)
+        return jar
+
+    @_cookies.setter
+    def _cookies(self, value: Any) -> None:
+        self._jar = value
 
     def prepare(
         self,
@@ -535,7 +554,8 @@ class PreparedRequest(RequestEncodingMixin, RequestHooksMixin):
         p.method = self.method
         p.url = self.url
         p.headers = self.headers.copy() if self.headers is not None else None
-        p._cookies = _copy_cookie_jar(self._cookies)
+        # A pending empty jar stays pending in the copy: it is made fresh on first use anyway.
+        p._jar = False if self._jar is False else _copy_cookie_jar(self._jar)
         p.body = self.body
         p.hooks = self.hooks
         p._body_position = self._body_position
@@ -896,6 +916,10 @@ class PreparedRequest(RequestEncodingMixin, RequestHooksMixin):
         one. Hence, as in requests, calling this again has no effect unless the Cookie header is
         removed first.
         """
+        if cookies is None:
+            # An empty jar, made on first use: it would add no Cookie header.
+            self._jar = False
+            return
         if isinstance(cookies, CookieJar):
             self._cookies = cookies
         else:

@@ -79,3 +79,21 @@ def test_no_proxy_variable_then_one_set(monkeypatch: pytest.MonkeyPatch) -> None
     assert get_environ_proxies("https://example.com/") == {"https": "http://proxy.invalid:3128"}
     monkeypatch.delenv("HTTPS_PROXY")
     assert get_environ_proxies("https://example.com/") == {}
+
+
+def test_cookie_jar_of_a_request_without_cookies() -> None:
+    import copy
+    import pickle
+
+    from httpcore_lite.cookies import RequestsCookieJar
+
+    assert PreparedRequest()._cookies is None
+    p = Request("GET", "http://example.com/").prepare()
+    c = p.copy()
+    for q in (p, c, pickle.loads(pickle.dumps(p)), copy.deepcopy(p)):
+        jar = q._cookies
+        assert isinstance(jar, RequestsCookieJar)
+        assert len(jar) == 0
+        assert q._cookies is jar  # made once, then kept
+    assert c._cookies is not p._cookies
+    assert "Cookie" not in p.headers
