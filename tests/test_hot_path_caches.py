@@ -97,3 +97,45 @@ def test_cookie_jar_of_a_request_without_cookies() -> None:
         assert q._cookies is jar  # made once, then kept
     assert c._cookies is not p._cookies
     assert "Cookie" not in p.headers
+
+
+def _cycle(conn: object, prepared: PreparedRequest) -> bytes:
+    from httpcore_lite.protocol import ClientConnection
+
+    assert isinstance(conn, ClientConnection)
+    wire = conn.send_request(prepared)
+    conn.receive_data(b"HTTP/1.1 204 No Content\r\n\r\n")
+    conn.start_next_cycle()
+    return wire
+
+
+def test_repeated_request_head_gives_the_same_bytes() -> None:
+    from httpcore_lite.protocol import ClientConnection
+    from httpcore_lite.protocol import connection as protocol_connection
+
+    protocol_connection._REQUEST_EVENTS.clear()
+    conn = ClientConnection()
+    p = Request("GET", "http://example.com/a?b=1", headers={"X-A": "1"}).prepare()
+    first = _cycle(conn, p)
+    assert protocol_connection._REQUEST_EVENTS
+    assert _cycle(conn, p) == first
+    assert _cycle(ClientConnection(), p) == first
+    other = Request("GET", "http://example.com/a?b=1", headers={"X-A": "2"}).prepare()
+    assert b"X-A: 2\r\n" in _cycle(conn, other)
+    elsewhere = Request("GET", "http://example.org:8080/a?b=1", headers={"X-A": "1"}).prepare()
+    assert b"Host: example.org:8080\r\n" in _cycle(conn, elsewhere)
+    assert _cycle(conn, p) == first
+
+
+def test_refused_request_head_is_refused_every_time() -> None:
+    from httpcore_lite.exceptions import InvalidHeader
+    from httpcore_lite.protocol import ClientConnection
+    from httpcore_lite.protocol import connection as protocol_connection
+
+    protocol_connection._REQUEST_EVENTS.clear()
+    p = Request("GET", "http://example.com/").prepare()
+    p.headers["Content-Length"] = "5"  # promises a body that never comes
+    for _ in range(2):
+        with pytest.raises(InvalidHeader):
+            ClientConnection().send_request(p)
+    assert not protocol_connection._REQUEST_EVENTS

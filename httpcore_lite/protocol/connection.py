@@ -146,6 +146,11 @@ _FULL_ITEMS = "_full_items" in getattr(h11._headers.Headers, "__slots__", ())
 # validate the fields ourselves (see send_request) and use that door when this h11 has it.
 _FIELDS_TRUSTED = "_parsed" in inspect.signature(h11.Request.__init__).parameters
 
+# (method, target, Host, header pairs) -> the h11.Request accepted for a bodiless request with
+# exactly those inputs (see send_request). Bounded: cleared when full.
+_REQUEST_EVENTS: dict[Any, h11.Request] = {}
+_REQUEST_EVENTS_MAX = 256
+
 
 def _retry_or_refuse(
     method: bytes, target: bytes, headers: list[tuple[bytes, bytes]], url: str, exc: Exception
@@ -347,8 +352,24 @@ class ClientConnection:
         else:
             target_b = bytes(target)
 
-        # Headers, in the request's order, encoded once.
         headers = prepared.headers
+        body = prepared.body
+        # A client sends the same bodiless head again and again (same method, target, Host and
+        # headers). h11's events are immutable and h11 only reads them, so the event built and
+        # checked for the first such request is reused: that skips the encoding, our checks
+        # and h11's own, which would all give the same answer again. Only heads that were
+        # accepted are stored; the key holds every input the head is built from.
+        cache_key: Any = None
+        if body is None and not extra_headers and type(headers) is CaseInsensitiveDict:
+            cache_key = (method_b, target_b, self._host, tuple(headers._store.values()))
+            try:
+                event = _REQUEST_EVENTS.get(cache_key)
+            except TypeError:  # an unhashable header value: the general path names it
+                cache_key = event = None
+            if event is not None:
+                return self._send_head(event, prepared, method_b)
+
+        # Headers, in the request's order, encoded once.
         if type(headers) is CaseInsensitiveDict:
             # The store holds (original-case name, value) under the lowercased name: reading it
             # directly avoids the MutableMapping item machinery on the hot path.
@@ -395,7 +416,6 @@ class ClientConnection:
         if not has_host:
             out.insert(0, (b"Host", self._host))
 
-        body = prepared.body
         streaming = False
         if body is None:
             data = b""
@@ -452,10 +472,29 @@ class ClientConnection:
             # Content-Length): h11 is now in ERROR, so this connection is done.
             self._phase = _ERROR
             raise InvalidHeader(f"Request body does not match its framing headers: {exc}") from exc
+        if cache_key is not None and not data and not streaming:
+            # Accepted, framing included: the same inputs may skip straight to sending.
+            if len(_REQUEST_EVENTS) >= _REQUEST_EVENTS_MAX:
+                _REQUEST_EVENTS.clear()
+            _REQUEST_EVENTS[cache_key] = event
 
         self._request = prepared
         self._method = method_b
         self._streaming = streaming
+        self._phase = _HEAD
+        return wire
+
+    def _send_head(self, event: h11.Request, prepared: Any, method_b: bytes) -> bytes:
+        """Send a bodiless request whose head was built and accepted before."""
+        conn = self._h11
+        try:
+            wire = conn.send(event) + conn.send(h11.EndOfMessage())
+        except h11.LocalProtocolError as exc:  # pragma: no cover - sent once already
+            self._phase = _ERROR
+            raise InvalidHeader(f"Request body does not match its framing headers: {exc}") from exc
+        self._request = prepared
+        self._method = method_b
+        self._streaming = False
         self._phase = _HEAD
         return wire
 
