@@ -1047,7 +1047,8 @@ class Response:
     @property
     def is_redirect(self) -> bool:
         """True for a redirect with a Location that a Session would follow."""
-        return "location" in self.headers and self.status_code in REDIRECT_STATI
+        # The status first: it rules out nearly every response without a header lookup.
+        return self.status_code in REDIRECT_STATI and "location" in self.headers
 
     @property
     def is_permanent_redirect(self) -> bool:

@@ -830,7 +830,8 @@ class Session(SessionRedirectMixin):
             r = adapter.send(request, **kwargs)
         r.elapsed = timedelta(seconds=preferred_clock() - start)
 
-        r = dispatch_hook("response", hooks, r, **kwargs)
+        if hooks and hooks.get("response"):  # nothing to dispatch otherwise (the usual case)
+            r = dispatch_hook("response", hooks, r, **kwargs)
 
         # Persist cookies, those of responses a hook produced included.
         if r.history:
