@@ -244,6 +244,10 @@ _POSIX_ENVIRON = os.name != "nt"
 # Encoded forms of the few variable names we read (constants, not values: nothing about the
 # environment itself is cached).
 _encoded_names: dict[str, bytes] = {}
+# The os.environ of this process, whose decodevalue the values below were decoded with.
+_STARTUP_ENVIRON: Any = os.environ
+# bytes value in os.environ's mapping -> its decoded str (see _getenv). Bounded.
+_decoded_values: dict[bytes, str] = {}
 
 
 def _getenv(name: str) -> Optional[str]:
@@ -265,7 +269,18 @@ def _getenv(name: str) -> Optional[str]:
             value = data.get(key)
             if value is None:
                 return None
-            return env.decodevalue(value)
+            if env is not _STARTUP_ENVIRON:
+                return env.decodevalue(value)
+            # Decoding is a pure function of the bytes (the same object stays in the mapping
+            # until the variable is set again), so the str of each value seen is kept: a
+            # changed variable is a new value, looked up and decoded afresh.
+            text = _decoded_values.get(value)
+            if text is None:
+                text = env.decodevalue(value)
+                if len(_decoded_values) >= 64:
+                    _decoded_values.clear()
+                _decoded_values[value] = text
+            return text
     return env.get(name)
 
 
