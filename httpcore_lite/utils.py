@@ -553,6 +553,24 @@ def get_encoding_from_headers(headers: Mapping[str, Any]) -> Optional[str]:
     content_type = headers.get("content-type")
     if not content_type:
         return None
+    if type(content_type) is str:
+        # A pure function of the value, and a server sends the same few Content-Types: the
+        # answer for each is kept (bounded), sparing the parse on every response.
+        known = _ENCODING_BY_TYPE.get(content_type, _UNKNOWN)
+        if known is _UNKNOWN:
+            known = _encoding_from_content_type(content_type)
+            if len(_ENCODING_BY_TYPE) >= 256:
+                _ENCODING_BY_TYPE.clear()
+            _ENCODING_BY_TYPE[content_type] = known
+        return known  # type: ignore[return-value]
+    return _encoding_from_content_type(content_type)
+
+
+_UNKNOWN = object()
+_ENCODING_BY_TYPE: dict[str, Optional[str]] = {}
+
+
+def _encoding_from_content_type(content_type: str) -> Optional[str]:
     content_type, params = _parse_content_type_header(content_type)
     if "charset" in params:
         charset = params["charset"]

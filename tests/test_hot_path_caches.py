@@ -139,3 +139,22 @@ def test_refused_request_head_is_refused_every_time() -> None:
         with pytest.raises(InvalidHeader):
             ClientConnection().send_request(p)
     assert not protocol_connection._REQUEST_EVENTS
+
+
+@pytest.mark.parametrize(
+    ("content_type", "expected"),
+    [
+        ("text/html; charset='UTF-8'", "UTF-8"),
+        ("text/plain", "ISO-8859-1"),
+        ("application/json", "utf-8"),
+        ("application/octet-stream", None),
+    ],
+)
+def test_encoding_from_headers_is_the_same_when_cached(
+    content_type: str, expected: str | None
+) -> None:
+    from httpcore_lite.utils import get_encoding_from_headers
+
+    headers = CaseInsensitiveDict({"Content-Type": content_type})
+    assert get_encoding_from_headers(headers) == expected
+    assert get_encoding_from_headers(headers) == expected
