@@ -447,11 +447,11 @@ class Request(RequestHooksMixin):
         files = [] if files is None else files
         headers = {} if headers is None else headers
         params = {} if params is None else params
-        hooks = {} if hooks is None else hooks
 
         self.hooks = default_hooks()
-        for k, v in list(hooks.items()):
-            self.register_hook(event=k, hook=v)
+        if hooks is not None:
+            for k, v in list(hooks.items()):
+                self.register_hook(event=k, hook=v)
 
         self.method = method
         self.url = url
