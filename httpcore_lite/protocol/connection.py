@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
 
@@ -702,7 +701,7 @@ def build_response(started: ResponseStarted, request: Any) -> Any:
     response.reason = started.reason
     # Filled through its store, as CaseInsensitiveDict.copy() does: the generic constructor
     # goes through MutableMapping.update, which costs more than the whole loop below.
-    store: OrderedDict[str, tuple[str, Any]] = OrderedDict()
+    store: dict[str, tuple[str, Any]] = {}
     headers = CaseInsensitiveDict.__new__(CaseInsensitiveDict)
     headers._store = store
     for name, value in started.headers:
