@@ -321,12 +321,12 @@ class HTTPAdapter(BaseAdapter):
         url = req.url
         response.url = url.decode("utf-8") if isinstance(url, bytes) else url
         response.connection = self
-        for name, _ in resp.header_list:
-            if len(name) == 10 and name.lower() == "set-cookie":
-                from .cookies import extract_cookies_to_jar
+        # response.headers was just built from the same fields, keyed by lowercased name: one
+        # lookup says whether any of them is a Set-Cookie.
+        if "set-cookie" in response.headers._store:
+            from .cookies import extract_cookies_to_jar
 
-                extract_cookies_to_jar(response.cookies, req, resp)
-                break
+            extract_cookies_to_jar(response.cookies, req, resp)
         return response
 
     def build_connection_pool_key_attributes(

@@ -117,6 +117,10 @@ class Timeout:
 
     def start(self) -> Deadline:
         """Start the clock for one call: the returned :class:`Deadline` enforces ``total``."""
+        if self is _NO_TIMEOUT:
+            # timeout=None, the default: a Deadline without a total reads no clock and never
+            # changes, so one serves every call.
+            return _NO_DEADLINE
         return Deadline(self)
 
     def __setattr__(self, name: str, value: Any) -> NoReturn:
@@ -211,3 +215,6 @@ class Deadline:
 
     def __repr__(self) -> str:
         return f"<Deadline {self.timeout!r} remaining={self.remaining()!r}>"
+
+
+_NO_DEADLINE = Deadline(_NO_TIMEOUT)
