@@ -52,6 +52,9 @@ DEFAULT_MAX_HEADER_COUNT = 100
 """Largest number of header fields accepted in one response head (http.client's limit too)."""
 
 _COMPLETE = ResponseComplete()  # immutable and field-less: one instance serves every response
+# h11's events are immutable and h11 only reads them: one trailer-less EndOfMessage serves
+# every request, sparing its construction (and an empty Headers) per request.
+_END = h11.EndOfMessage()
 _VERSIONS = {b"1.1": "1.1", b"1.0": "1.0"}
 _DEFAULT_PORTS = {"http": "80", "https": "443", "ws": "80", "wss": "443"}
 
@@ -461,11 +464,11 @@ class ClientConnection:
                 # The passthrough variant hands back the body object uncopied: one join below
                 # is the only copy of a large body.
                 pieces = conn.send_with_data_passthrough(h11.Data(data=data)) or []
-                pieces.append(conn.send(h11.EndOfMessage()))
+                pieces.append(conn.send(_END))
                 pieces.insert(0, head)
                 wire = b"".join(pieces)
             else:
-                wire = head + conn.send(h11.EndOfMessage())
+                wire = head + conn.send(_END)
         except h11.LocalProtocolError as exc:
             # h11 accepted the head but not its framing (e.g. a body longer than its
             # Content-Length): h11 is now in ERROR, so this connection is done.
@@ -487,7 +490,7 @@ class ClientConnection:
         """Send a bodiless request whose head was built and accepted before."""
         conn = self._h11
         try:
-            wire = conn.send(event) + conn.send(h11.EndOfMessage())
+            wire = conn.send(event) + conn.send(_END)
         except h11.LocalProtocolError as exc:  # pragma: no cover - sent once already
             self._phase = _ERROR
             raise InvalidHeader(f"Request body does not match its framing headers: {exc}") from exc
@@ -520,7 +523,7 @@ class ClientConnection:
             raise RuntimeError("end_body() without a streaming request body in progress")
         self._streaming = False
         try:
-            return self._h11.send(h11.EndOfMessage()) or b""
+            return self._h11.send(_END) or b""
         except h11.LocalProtocolError as exc:
             self._phase = _ERROR
             raise InvalidHeader(f"Request body does not match its framing headers: {exc}") from exc
