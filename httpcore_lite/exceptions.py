@@ -49,6 +49,15 @@ class JSONDecodeError(InvalidJSONError, _CompatJSONDecodeError):
         return _CompatJSONDecodeError.__reduce__(self)
 
 
+class InvalidBodyError(RequestException, TypeError):
+    """The request body is of a type that cannot be sent.
+
+    A body must be str, bytes, a mapping or list of pairs (form-encoded), a file-like object or
+    an iterable of str/bytes. Refused when the request is prepared, before anything is sent;
+    also a ``TypeError``, which is what requests raised for such bodies (later, while sending).
+    """
+
+
 class HTTPError(RequestException):
     """An HTTP error occurred (raised by ``Response.raise_for_status``)."""
 

@@ -31,6 +31,7 @@ from .auth import HTTPBasicAuth
 from .cookies import _copy_cookie_jar, cookiejar_from_dict, get_cookie_header
 from .exceptions import (
     HTTPError,
+    InvalidBodyError,
     InvalidJSONError,
     InvalidURL,
     MissingSchema,
@@ -824,8 +825,10 @@ class PreparedRequest(RequestEncodingMixin, RequestHooksMixin):
             content_type = "application/json"
             try:
                 body = complexjson.dumps(json, allow_nan=False)
-            except ValueError as ve:
-                raise InvalidJSONError(ve, request=self)
+            except (ValueError, TypeError) as exc:
+                # NaN/Infinity (ValueError) and unserialisable objects such as sets (TypeError)
+                # are the caller's input errors alike: one exception of ours for both.
+                raise InvalidJSONError(exc, request=self) from exc
             if not isinstance(body, bytes):
                 body = body.encode("utf-8")
 
@@ -859,6 +862,14 @@ class PreparedRequest(RequestEncodingMixin, RequestHooksMixin):
                 body, content_type = self._encode_files(files, data)
             elif data:
                 body = self._encode_params(data)
+                if not isinstance(body, (str, bytes)) and not hasattr(body, "read"):
+                    # Neither encodable nor iterable (an int, an arbitrary object): refuse it now
+                    # rather than fail half-way through sending.
+                    raise InvalidBodyError(
+                        f"A request body cannot be of type {type(data).__name__}: pass str, "
+                        "bytes, a dict or list of pairs, a file-like object or an iterable.",
+                        request=self,
+                    )
                 if isinstance(data, (str, bytes)) or hasattr(data, "read"):
                     content_type = None
                 else:

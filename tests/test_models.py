@@ -486,9 +486,13 @@ def test_json_nan_refused(value: Any) -> None:
     assert info.value.request is not None
 
 
-def test_json_unserializable_raises_type_error() -> None:
-    with pytest.raises(TypeError):
+def test_json_unserializable_raises_invalid_json_error() -> None:
+    # requests lets json's TypeError escape; ours is an InvalidJSONError with it as the cause.
+    from httpcore_lite.exceptions import InvalidJSONError
+
+    with pytest.raises(InvalidJSONError) as info:
         prep("POST", json={"a": object()})
+    assert isinstance(info.value.__cause__, TypeError)
 
 
 def test_data_wins_over_json() -> None:
@@ -1075,3 +1079,24 @@ def test_prepare_headers_refuses_what_could_split_a_header(name: str, value: Any
     assert isinstance(stored, (str, bytes))
     assert not any(c in name for c in ":\r\n")
     assert not any(c in text for c in "\r\n\x00")
+
+
+class TestUnsendableInput:
+    """Input that cannot be sent is refused while preparing, with an exception of ours."""
+
+    @pytest.mark.parametrize("data", [5, 2.5, object()])
+    def test_body_of_unsendable_type(self, data: object) -> None:
+        from httpcore_lite.exceptions import InvalidBodyError, RequestException
+
+        with pytest.raises(InvalidBodyError) as info:
+            Request("POST", "http://127.0.0.1/", data=data).prepare()
+        assert isinstance(info.value, RequestException)
+        assert isinstance(info.value, TypeError)
+        assert type(data).__name__ in str(info.value)
+
+    def test_unserialisable_json(self) -> None:
+        from httpcore_lite.exceptions import InvalidJSONError
+
+        with pytest.raises(InvalidJSONError) as info:
+            Request("POST", "http://127.0.0.1/", json={1, 2}).prepare()
+        assert isinstance(info.value.__cause__, TypeError)
