@@ -321,9 +321,12 @@ class HTTPAdapter(BaseAdapter):
         url = req.url
         response.url = url.decode("utf-8") if isinstance(url, bytes) else url
         response.connection = self
-        # response.headers was just built from the same fields, keyed by lowercased name: one
-        # lookup says whether any of them is a Set-Cookie.
-        if "set-cookie" in response.headers._store:
+        # response.headers was just built from the same fields, keyed by lowercased name:
+        # lookups say which fields are present, once for everyone who reads the raw response.
+        store = response.headers._store
+        resp.has_content_encoding = "content-encoding" in store
+        resp.has_set_cookie = "set-cookie" in store or "set-cookie2" in store
+        if "set-cookie" in store:
             from .cookies import extract_cookies_to_jar
 
             extract_cookies_to_jar(response.cookies, req, resp)

@@ -140,6 +140,8 @@ class MockResponse:
 
 def _set_cookie_fields(response: Any) -> list[tuple[str, str]]:
     """The ``Set-Cookie``/``Set-Cookie2`` fields of a raw response (or of anything with headers)."""
+    if getattr(response, "has_set_cookie", None) is False:
+        return []  # the transport's raw response already knows it has none
     header_list = getattr(response, "header_list", None)
     if header_list is None:
         headers = getattr(response, "headers", None)

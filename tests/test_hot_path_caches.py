@@ -158,3 +158,38 @@ def test_encoding_from_headers_is_the_same_when_cached(
     headers = CaseInsensitiveDict({"Content-Type": content_type})
     assert get_encoding_from_headers(headers) == expected
     assert get_encoding_from_headers(headers) == expected
+
+
+def _memory_session(canned: bytes) -> Session:
+    from httpcore_lite.adapters import HTTPAdapter
+    from httpcore_lite.transport.backends import MemoryBackend
+
+    s = Session()
+    s.mount("http://", HTTPAdapter(backend=MemoryBackend(canned)))
+    return s
+
+
+def test_raw_response_field_flags_plain() -> None:
+    s = _memory_session(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi")
+    r = s.get("http://example.test/")
+    assert r.content == b"hi"
+    assert r.raw.has_content_encoding is False
+    assert r.raw.has_set_cookie is False
+    assert not s.cookies
+
+
+def test_raw_response_field_flags_gzip_and_set_cookie2() -> None:
+    import gzip
+
+    body = gzip.compress(b"hello")
+    head = (
+        b"HTTP/1.1 200 OK\r\ncontent-ENCODING: gzip\r\nSet-Cookie2: a=1\r\n"
+        b"SET-COOKIE: b=2\r\nContent-Length: %d\r\n\r\n" % len(body)
+    )
+    s = _memory_session(head + body)
+    r = s.get("http://example.test/")
+    assert r.content == b"hello"
+    assert r.raw.has_content_encoding is True
+    assert r.raw.has_set_cookie is True
+    assert r.cookies.get("b") == "2"
+    assert s.cookies.get("b") == "2"

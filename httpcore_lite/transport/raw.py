@@ -53,6 +53,11 @@ class RawResponse(io.IOBase):
     _body: bytes | None = None
     _closed_flag = False
     request_method: str | None = None
+    #: Whether the fields hold a Content-Encoding / a Set-Cookie(2): None until someone that
+    #: looked at them says (HTTPAdapter.build_response does); False spares the scans of
+    #: :attr:`header_list` made for every response (decoder choice, cookie extraction).
+    has_content_encoding: bool | None = None
+    has_set_cookie: bool | None = None
 
     def __init__(
         self,
@@ -273,6 +278,8 @@ class RawResponse(io.IOBase):
 
     def _make_decoder(self) -> Decoder | None:
         """The decoder ``Content-Encoding`` asks for (None for identity or no header)."""
+        if self.has_content_encoding is False:
+            return None
         for name, _ in self.header_list:
             if len(name) == 16 and name.lower() == "content-encoding":
                 return make_decoder(self.headers.get(name))
