@@ -828,7 +828,7 @@ class Session(SessionRedirectMixin):
             r = adapter.send(request, **{**kwargs, "stream": True})
         else:
             r = adapter.send(request, **kwargs)
-        r.elapsed = timedelta(seconds=preferred_clock() - start)
+        r.elapsed = timedelta(0, preferred_clock() - start)  # (days, seconds): no keyword parsing
 
         if hooks and hooks.get("response"):  # nothing to dispatch otherwise (the usual case)
             r = dispatch_hook("response", hooks, r, **kwargs)
