@@ -135,8 +135,8 @@ class HTTPAdapter(BaseAdapter):
         connections that may exist per pool).
     :param max_retries: ``0`` (the default) means ``Retry(0, read=False)``: no retries, and
         errors surface as themselves; an int ``n`` means ``Retry.from_int(n)``; a
-        :class:`Retry` is used as given. Only connect errors are retried unless the Retry
-        says otherwise, as in requests.
+        :class:`Retry` is used as given. As in requests, ``n`` retries connection failures for
+        any method and failures after sending only for idempotent methods.
     :param pool_block: wait for a free connection instead of opening extra ones.
     :param backend: the :class:`~httpcore_lite.transport.backends.NetworkBackend` to use;
         None means TCP + TLS (``TCPBackend``).

@@ -702,19 +702,7 @@ def build_response(started: ResponseStarted, request: Any) -> Any:
     response = deps[0]()
     response.status_code = started.status_code
     response.reason = started.reason
-    # Filled through its store, as CaseInsensitiveDict.copy() does: the generic constructor
-    # goes through MutableMapping.update, which costs more than the whole loop below.
-    store: dict[str, tuple[str, Any]] = {}
-    headers = CaseInsensitiveDict.__new__(CaseInsensitiveDict)
-    headers._store = store
-    for name, value in started.headers:
-        key = name.lower()
-        previous = store.get(key)
-        if previous is None:
-            store[key] = (name, value)
-        else:
-            store[key] = (previous[0], previous[1] + ", " + value)
-    response.headers = headers
+    response.headers = headers = CaseInsensitiveDict.from_fields(started.headers)
     response.encoding = deps[1](headers)
     if request is not None:
         response.url = request.url

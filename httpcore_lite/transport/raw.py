@@ -92,16 +92,7 @@ class RawResponse(io.IOBase):
         """The header fields; repeated ones joined with ``", "`` (as ``Response.headers``)."""
         headers = self._headers
         if headers is None:
-            headers = CaseInsensitiveDict()
-            store = headers._store
-            for name, value in self.header_list:
-                key = name.lower()
-                previous = store.get(key)
-                if previous is None:
-                    store[key] = (name, value)
-                else:
-                    store[key] = (previous[0], previous[1] + ", " + value)
-            self._headers = headers
+            headers = self._headers = CaseInsensitiveDict.from_fields(self.header_list)
         return headers
 
     def getheaders(self) -> CaseInsensitiveDict:
