@@ -65,6 +65,17 @@ _BODY = 2  # head received, body in progress
 _DONE = 3  # ResponseComplete emitted
 _ERROR = 4  # an error was raised; the connection is unusable
 
+# h11's reader for a body framed by Content-Length. Once h11 has parsed the head and handed out
+# every body byte it buffered, that reader only counts bytes down: the core then frames such a
+# body itself (see ClientConnection.receive_data), sparing h11's buffer copies and state machine
+# on every piece of a large download. Looked up once, so another h11 still works (slower).
+_CLReader: Any = getattr(getattr(h11, "_readers", None), "ContentLengthReader", None)
+if _CLReader is not None:
+    _probe = _CLReader(1)
+    if not (hasattr(_probe, "_length") and hasattr(_probe, "_remaining")):  # pragma: no cover
+        _CLReader = None  # an h11 whose reader keeps other fields: h11 frames every body
+    del _probe
+
 
 def _split_url(url: str) -> tuple[str, str, str]:
     """Split an absolute URL into (scheme, authority, rest), rest being path, query, fragment.
@@ -220,6 +231,9 @@ class ClientConnection:
         "_got_data",
         "_streaming",
         "_dead",
+        "_left",
+        "_length",
+        "_bypassed",
         "_origin",
         "_host",
         "response",
@@ -248,6 +262,11 @@ class ClientConnection:
         self._got_data = False
         self._streaming = False
         self._dead = False
+        # Body bytes still to come while the core frames a Content-Length body itself (0 when
+        # h11 frames it), that body's length, and whether h11 was left behind this cycle.
+        self._left = 0
+        self._length = 0
+        self._bypassed = False
         #: The ``Response`` of the finished cycle (``buffer_body=True`` only), else None.
         self.response: Any = None
         #: Bytes that arrived after a ``101`` or a ``2xx`` to ``CONNECT``: they belong to the
@@ -268,12 +287,26 @@ class ClientConnection:
         phase = self._phase
         if phase == _IDLE:
             return self._h11.our_state is h11.IDLE and not self._dead
+        # h11 moves our side to MUST_CLOSE instead of DONE when either head disabled
+        # keep-alive, so `our_state is DONE` carries that rule also when h11 never saw the
+        # body (their side then stays in SEND_BODY: the core framed the body, see _receive_body).
         return (
             phase == _DONE
             and not self._dead
             and self._h11.our_state is h11.DONE
-            and self._h11.their_state is h11.DONE
+            and (self._bypassed or self._h11.their_state is h11.DONE)
         )
+
+    @property
+    def body_remaining(self) -> int | None:
+        """How many body bytes the current response still has to deliver, when that is known.
+
+        An int while a body framed by ``Content-Length`` is being received and the core frames
+        it itself (from the first :meth:`receive_data` that leaves the rest of the body
+        unreceived), so a caller may read exactly that much and no more; None otherwise
+        (chunked or close-delimited bodies, before the head, once the response is complete).
+        """
+        return self._left or None
 
     @property
     def body_is_streaming(self) -> bool:
@@ -287,11 +320,19 @@ class ClientConnection:
             return
         if phase != _DONE or self._dead:
             raise RuntimeError("this connection cannot carry another request")
-        try:
-            # h11 checks the rest of `reusable` itself: both sides DONE.
-            self._h11.start_next_cycle()
-        except h11.LocalProtocolError as exc:
-            raise RuntimeError("this connection cannot carry another request") from exc
+        if self._bypassed:
+            # h11 never saw the end of the body, so it cannot start a cycle: a fresh h11 takes
+            # over, once our side is DONE (request sent, keep-alive on both heads; see reusable).
+            if self._h11.our_state is not h11.DONE:
+                raise RuntimeError("this connection cannot carry another request")
+            self._h11 = h11.Connection(h11.CLIENT, max_incomplete_event_size=self._max_head_size)
+            self._bypassed = False
+        else:
+            try:
+                # h11 checks the rest of `reusable` itself: both sides DONE.
+                self._h11.start_next_cycle()
+            except h11.LocalProtocolError as exc:
+                raise RuntimeError("this connection cannot carry another request") from exc
         self._phase = _IDLE
         self._request = None
         self._started = None
@@ -539,6 +580,8 @@ class ClientConnection:
         as the bytes take. Bytes after the end of a response are kept, not parsed; they make
         the connection non-reusable (a server must not send anything unasked).
         """
+        if self._left:
+            return self._receive_body(data)
         phase = self._phase
         if phase == _DONE:
             # Anything after the response, even EOF, means this connection is finished.
@@ -587,6 +630,13 @@ class ClientConnection:
                     self._complete(events)
                     break
                 elif event is h11.NEED_DATA or event is h11.PAUSED:
+                    if self._phase == _BODY and _CLReader is not None:
+                        reader: Any = conn._reader
+                        # NEED_DATA from this reader means h11's buffer is empty: every body
+                        # byte still to come will arrive through a later receive_data.
+                        if type(reader) is _CLReader and reader._remaining:
+                            self._left = reader._remaining
+                            self._length = reader._length
                     break
                 elif kind is h11.InformationalResponse:
                     if event.status_code == 101:  # type: ignore[union-attr]
@@ -598,6 +648,41 @@ class ClientConnection:
                     break
         except h11.RemoteProtocolError as exc:
             raise self._fail(exc) from exc
+        return events
+
+    def _receive_body(self, data: bytes | bytearray | memoryview) -> list[Event]:
+        """Frame a Content-Length body without h11: cut the bytes at its end, count down.
+
+        h11 saw the head and has nothing buffered; it is replaced at the next cycle.
+        """
+        left = self._left
+        if type(data) is not bytes:
+            data = bytes(data)  # a caller's reused buffer (the one copy h11 would make too)
+        size = len(data)
+        if not size:
+            self._dead = True
+            self._left = 0
+            # The error h11's reader gives for the same EOF, so the cause reads the same.
+            exc = h11.RemoteProtocolError(
+                "peer closed connection without sending complete message body: "
+                f"received {self._length - left} bytes, expected {self._length}"
+            )
+            raise self._fail(exc) from exc
+        self._got_data = True
+        if size <= left:
+            chunk = data  # the bytes object fed in, not a copy
+            left -= size
+        else:
+            chunk = data[:left]
+            left = 0
+            self._dead = True  # the server sent more than the response: never trust it again
+        self._left = left
+        if self._buffer_body:
+            self._body.append(chunk)
+        events: list[Event] = [BodyData(chunk)]
+        if not left:
+            self._bypassed = True
+            self._complete(events)
         return events
 
     def _start(self, event: h11.Response | h11.InformationalResponse) -> ResponseStarted:

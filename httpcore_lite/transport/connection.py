@@ -155,6 +155,43 @@ class HTTPConnection:
             if not data:  # pragma: no cover - the core raises or completes on EOF
                 raise ConnectionError("Connection closed before the response ended")
 
+    def read_body(self, amt: int, timeout: float | None) -> bytes | None:
+        """The next ``amt`` body bytes (fewer only when the body ends first), or None.
+
+        The fast path of a streamed read: when the core knows how much body is left
+        (:attr:`~httpcore_lite.protocol.ClientConnection.body_remaining`), exactly
+        ``min(amt, remaining)`` bytes are read, so a 64 KiB read is one ``recv`` whose bytes
+        object is handed back as it is. A ``ResponseComplete`` that follows is kept for
+        :meth:`next_event`. None when the remaining length is unknown or events are waiting:
+        use :meth:`next_event` then.
+        """
+        if self._events:
+            return None
+        proto = self._proto
+        left = proto.body_remaining
+        if left is None:
+            return None
+        want = amt if amt < left else left
+        read = self.stream.read
+        data = read(want, timeout)
+        if len(data) == want:
+            events = proto.receive_data(data)
+            if len(events) > 1:
+                self._events.append(events[1])
+            return events[0].data  # type: ignore[union-attr]
+        parts: list[bytes] = []
+        while True:
+            events = proto.receive_data(data)  # raises at EOF: the body is cut short
+            parts.append(events[0].data)  # type: ignore[union-attr]
+            if len(events) > 1:
+                self._events.append(events[1])
+                break
+            want -= len(data)
+            if want <= 0:
+                break
+            data = read(want, timeout)
+        return b"".join(parts)
+
     def receive_all(self, clock: Deadline | None) -> list[bytes]:
         """Read the rest of the response body: the undecoded pieces, in order."""
         pieces: list[bytes] = []

@@ -165,6 +165,34 @@ class RawResponse(io.IOBase):
             connection.discard()
             raise
 
+    def _read_body(self, amt: int, decode: bool) -> bytes | None:
+        """Exactly ``amt`` undecoded bytes (fewer at the end of the body) straight from the
+        connection when it knows the remaining length and nothing needs decoding; else None.
+
+        The fast path of ``read(amt)``: one read of the stream, its bytes returned as they are.
+        """
+        connection = self._connection
+        if connection is None or self._pieces is not None:
+            return None
+        if decode:
+            if not self._decoder_ready:
+                self._decoder_ready = True
+                self._decoder = self._make_decoder()
+            if self._decoder is not None:
+                return None
+        clock = self._clock
+        try:
+            data = connection.read_body(amt, None if clock is None else clock.read_timeout())
+        except BaseException:
+            self._connection = None
+            self._ended = True
+            self._closed_flag = True
+            connection.discard()
+            raise
+        if data is not None:
+            self._raw_read += len(data)
+        return data
+
     def _next_piece(self, decode: bool) -> bytes | None:
         """The next piece of body (decoded when ``decode``), or None when there is no more."""
         while True:
@@ -224,6 +252,9 @@ class RawResponse(io.IOBase):
         if amt == 0:
             return b""
         if not buffer:
+            piece = self._read_body(amt, decode)
+            if piece is not None:
+                return piece
             piece = self._next_piece(decode)
             if piece is None:
                 return b""
@@ -231,9 +262,13 @@ class RawResponse(io.IOBase):
                 return piece
             buffer += piece
         while len(buffer) < amt:
-            piece = self._next_piece(decode)
+            # The fast path when it applies (after the piece that came with the head, say):
+            # exactly what is missing, so the next read starts on an empty buffer.
+            piece = self._read_body(amt - len(buffer), decode)
             if piece is None:
-                break
+                piece = self._next_piece(decode)
+                if piece is None:
+                    break
             buffer += piece
         out = bytes(buffer[:amt])
         del buffer[:amt]
