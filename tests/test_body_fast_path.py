@@ -21,26 +21,10 @@ import pytest
 import httpcore_lite as requests
 from httpcore_lite import exceptions
 from httpcore_lite.protocol import BodyData, ClientConnection, ResponseComplete, ResponseStarted
-from httpcore_lite.structures import CaseInsensitiveDict
 from tests.servers.raw import RawServer, canned, read_request, response
+from tests.test_protocol import Req
 
 RawFactory = Callable[[Callable[[socket.socket], None]], RawServer]
-
-
-class Req:
-    """The attributes of a PreparedRequest the core reads, and no more."""
-
-    def __init__(
-        self,
-        method: str = "GET",
-        url: str = "http://example.com/path",
-        headers: dict[str, Any] | None = None,
-        body: Any = None,
-    ) -> None:
-        self.method = method
-        self.url = url
-        self.headers = CaseInsensitiveDict(headers or {})
-        self.body = body
 
 
 BODY = bytes(range(256)) * 3 + b"tail"
