@@ -159,10 +159,7 @@ class RawResponse(io.IOBase):
                     self._raw_read += len(data)
                     return data
         except BaseException:
-            self._connection = None
-            self._ended = True
-            self._closed_flag = True
-            connection.discard()
+            self._fail(connection)
             raise
 
     def _read_body(self, amt: int, decode: bool) -> bytes | None:
@@ -184,10 +181,7 @@ class RawResponse(io.IOBase):
         try:
             data = connection.read_body(amt, None if clock is None else clock.read_timeout())
         except BaseException:
-            self._connection = None
-            self._ended = True
-            self._closed_flag = True
-            connection.discard()
+            self._fail(connection)
             raise
         if data is not None:
             self._raw_read += len(data)
@@ -222,11 +216,16 @@ class RawResponse(io.IOBase):
         try:
             yield from pieces
         except RequestException:
-            self._fail()
+            self._fail(self._connection)
             raise
 
-    def _fail(self) -> None:
-        connection = self._connection
+    def _fail(self, connection: HTTPConnection | None) -> None:
+        """Reading ``connection`` (None: it was already handed back) raised: end this body and
+        drop the connection.
+
+        Callers pass the connection they were reading: ``self._connection`` is cleared before
+        the connection is handed back, and handing back can fail too.
+        """
         self._connection = None
         self._ended = True
         self._closed_flag = True
@@ -286,7 +285,7 @@ class RawResponse(io.IOBase):
         try:
             pieces = connection.receive_all(self._clock)
         except BaseException:
-            self._fail()
+            self._fail(connection)
             raise
         self._connection = None
         self._ended = True
