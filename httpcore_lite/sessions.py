@@ -527,7 +527,8 @@ class SessionRedirectMixin:
         # headers would travel inside the CONNECT tunnel to the origin.
         if not url.lower().startswith("https:"):
             proxy = select_proxy(url, new_proxies)
-            if proxy:
+            # A SOCKS proxy never sees the request: the header would go to the origin.
+            if proxy and not proxy.lower().startswith("socks"):
                 username, password = get_auth_from_url(proxy)
                 if username and password:
                     headers["Proxy-Authorization"] = _basic_auth_str(username, password)

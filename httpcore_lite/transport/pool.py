@@ -35,6 +35,7 @@ from ..protocol import ResponseStarted
 from .backends.base import NetworkBackend, NetworkStream, SocketOption
 from .connection import HTTPConnection
 from .proxy import ProxyURL, open_tunnel
+from .socks import open_socks
 from .timeout import Deadline
 
 __all__ = ["PoolKey", "PoolStats", "ConnectionPool", "PoolManager", "IDEMPOTENT_METHODS"]
@@ -251,7 +252,8 @@ class ConnectionPool:
     # -- connecting ---------------------------------------------------------------------------
 
     def connect(self, clock: Deadline) -> HTTPConnection:
-        """Open a new connection: TCP (or Unix), proxy tunnel, TLS, as the key says."""
+        """Open a new connection: TCP (or Unix), proxy tunnel or SOCKS hop, TLS, as the key
+        says."""
         backend = self.backend
         key = self.key
         proxy = self.proxy
@@ -271,13 +273,16 @@ class ConnectionPool:
                     f"Unable to connect to proxy {proxy.host}:{proxy.port}: {exc}"
                 ) from exc
             try:
-                if proxy.scheme == "https":
-                    stream = self._start_tls(stream, proxy.host, clock)
-                if key.scheme == "https":
-                    headers = dict(self.proxy_headers)
-                    if key.tunnel_auth:
-                        headers["Proxy-Authorization"] = key.tunnel_auth
-                    stream = open_tunnel(stream, key.host, key.port, headers, clock)
+                if proxy.scheme.startswith("socks"):
+                    stream = open_socks(stream, proxy, key.host, key.port, clock)
+                else:
+                    if proxy.scheme == "https":
+                        stream = self._start_tls(stream, proxy.host, clock)
+                    if key.scheme == "https":
+                        headers = dict(self.proxy_headers)
+                        if key.tunnel_auth:
+                            headers["Proxy-Authorization"] = key.tunnel_auth
+                        stream = open_tunnel(stream, key.host, key.port, headers, clock)
             except BaseException:
                 stream.close()
                 raise
