@@ -13,6 +13,7 @@ connection depends on exactly that.
 
 from __future__ import annotations
 
+import os
 from collections import deque
 from typing import Any
 
@@ -45,6 +46,7 @@ class HTTPConnection:
         "body_sent",
         "received",
         "verified",
+        "pid",
         "__weakref__",
     )
 
@@ -61,6 +63,8 @@ class HTTPConnection:
         self.received = False
         #: The stream was verified against a trusted CA (TLS with verification on).
         self.verified = verified
+        #: The process that opened the connection: after a fork only it may use the socket.
+        self.pid = os.getpid()
 
     # -- one exchange -------------------------------------------------------------------------
 
