@@ -37,6 +37,7 @@ __all__ = [
     "MethodSelected",
     "SOCKS4Client",
     "SOCKS5Client",
+    "SOCKSEvent",
     "NO_AUTH",
     "USERNAME_PASSWORD",
 ]
@@ -97,7 +98,8 @@ class Connected:
     bound_port: int
 
 
-Event = MethodSelected | Authenticated | Connected
+#: What :meth:`SOCKS5Client.receive_data` returns once a whole reply arrived.
+SOCKSEvent = MethodSelected | Authenticated | Connected
 
 
 def _malformed(what: str, data: bytes | bytearray) -> ProxyError:
@@ -188,7 +190,7 @@ class SOCKS5Client(_Client):
         self._state = "reply"
         return request
 
-    def receive_data(self, data: bytes) -> Event | None:
+    def receive_data(self, data: bytes) -> SOCKSEvent | None:
         """Feed bytes from the proxy; an event once a whole reply arrived, else None.
 
         Empty ``data`` means the proxy closed the connection, which is an error in every state.

@@ -20,7 +20,13 @@ import ipaddress
 import socket
 
 from ..exceptions import ConnectionError, ConnectTimeout, NewConnectionError, ProxyError, Timeout
-from ..protocol.socks import USERNAME_PASSWORD, Event, SOCKS4Client, SOCKS5Client
+from ..protocol.socks import (
+    USERNAME_PASSWORD,
+    MethodSelected,
+    SOCKS4Client,
+    SOCKS5Client,
+    SOCKSEvent,
+)
 from .backends.base import NetworkStream
 from .backends.sync import _idna_hostname
 from .proxy import ProxyURL
@@ -68,7 +74,7 @@ def open_socks(
 def _socks5(stream: NetworkStream, proxy: ProxyURL, host: str, port: int, clock: Deadline) -> None:
     proto = SOCKS5Client(proxy.username, proxy.password)
     selected = _exchange(stream, proto, proto.greeting(), clock)
-    if selected.method == USERNAME_PASSWORD:  # type: ignore[union-attr]
+    if isinstance(selected, MethodSelected) and selected.method == USERNAME_PASSWORD:
         _exchange(stream, proto, proto.auth_request(), clock)
     address = _address(host, port, SOCKS_SCHEMES[proxy.scheme], socket.AF_UNSPEC)
     _exchange(stream, proto, proto.connect_request(address, port), clock)
@@ -86,7 +92,7 @@ def _socks4(stream: NetworkStream, proxy: ProxyURL, host: str, port: int, clock:
 
 def _exchange(
     stream: NetworkStream, proto: SOCKS4Client | SOCKS5Client, request: bytes, clock: Deadline
-) -> Event:
+) -> SOCKSEvent:
     """Write ``request``; read until the client has the proxy's whole reply."""
     stream.write(request, clock.connect_timeout())
     while True:
