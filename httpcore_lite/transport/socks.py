@@ -28,7 +28,7 @@ from ..protocol.socks import (
     SOCKSEvent,
 )
 from .backends.base import NetworkStream
-from .backends.sync import _idna_hostname
+from .backends.tcp import _idna_hostname
 from .proxy import ProxyURL
 from .timeout import Deadline
 
