@@ -796,8 +796,7 @@ class ClientConnection:
                     if self._interim_count > self._max_interim:
                         self._phase = _ERROR
                         raise ConnectionError(
-                            f"More than {self._max_interim} interim (1xx) responses to one "
-                            "request"
+                            f"More than {self._max_interim} interim (1xx) responses to one request"
                         )
                     if self._interim:
                         events.append(
