@@ -775,7 +775,11 @@ class ClientConnection:
                         break
                     self._phase = _BODY
                 elif kind is h11.EndOfMessage:
-                    self._complete(events, event.headers)  # type: ignore[union-attr]
+                    # Trailers, rarely any: h11's field list read directly (no call) when it can.
+                    fields: Any = event.headers  # type: ignore[union-attr]
+                    self._complete(
+                        events, fields if (fields._full_items if _FULL_ITEMS else fields) else None
+                    )
                     break
                 elif event is h11.NEED_DATA or event is h11.PAUSED:
                     if self._phase == _BODY and _CLReader is not None:
