@@ -24,7 +24,6 @@ from httpcore_lite.protocol import (
     ResponseStarted,
     build_response,
     decoders,
-    finish_response,
 )
 
 IDEMPOTENT = {"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"}
@@ -38,9 +37,12 @@ class Connection:
         self.proto = ClientConnection(buffer_body=False)
         self.events: deque[Any] = deque()
 
-    async def send(self, request: Any, body: Any, read_timeout: float) -> ResponseStarted:
+    async def send(
+        self, request: Any, body: Any, read_timeout: float, buffer: bool
+    ) -> ResponseStarted:
         proto, writer = self.proto, self.writer
-        writer.write(proto.send_request(request, streaming=True if body is not None else None))
+        streaming = True if body is not None else None
+        writer.write(proto.send_request(request, streaming=streaming, buffer_body=buffer))
         if proto.body_is_streaming:  # an async iterable, or a generator from prepare()
             chunks = body if body is not None else request.body
             if hasattr(chunks, "__aiter__"):
@@ -156,7 +158,7 @@ class Pool:
         for attempt in (1, 2):
             conn, reused = await self._acquire(origin)
             try:
-                started = await conn.send(request, body, self.read_timeout)
+                started = await conn.send(request, body, self.read_timeout, not stream)
                 break
             except BaseException as exc:
                 conn.close()
@@ -164,11 +166,18 @@ class Pool:
                 retry = isinstance(exc, RemoteDisconnected) and reused and attempt == 1
                 if not (retry and method in IDEMPOTENT and body is None):
                     raise
-        streamed = Response(self, origin, conn, build_response(started, request))
         if stream:
-            return streamed
-        pieces = [piece async for piece in streamed.aiter_raw()]
-        return finish_response(streamed.response, b"".join(pieces))
+            return Response(self, origin, conn, build_response(started, request))
+        try:  # buffered by the core: it builds the Response, body decoded, at the end
+            while type(await conn.next_event(self.read_timeout)) is not ResponseComplete:
+                pass
+        except BaseException:
+            conn.close()
+            self.release(origin, None)
+            raise
+        response = conn.proto.response
+        self.release(origin, conn)
+        return response
 
     def close(self) -> None:
         for conns in self.idle.values():
