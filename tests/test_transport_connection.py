@@ -1,6 +1,6 @@
-"""``Expect: 100-continue`` and interim responses in the blocking transport, against raw-socket
-servers on 127.0.0.1 that answer 100, answer early with a final status, never answer 100, or
-send interim responses without end."""
+"""How the blocking transport sends a request: ``Expect: 100-continue`` and interim responses
+against raw-socket servers on 127.0.0.1 (that answer 100, answer early with a final status,
+never answer 100, or send interim responses without end), and large bodies written uncopied."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ import pytest
 import httpcore_lite as requests
 from httpcore_lite import exceptions
 from httpcore_lite.adapters import HTTPAdapter
+from httpcore_lite.transport import connection
+from httpcore_lite.transport.backends.sync import SocketStream
 from tests.servers.raw import RawServer
 
 RawFactory = Callable[[Callable[[socket.socket], None]], RawServer]
@@ -194,3 +196,32 @@ def test_endless_interim_responses_fail_cleanly(
     finally:
         stop.set()
     assert len(sent) < 500  # the client gave up long before the server stopped
+
+
+def test_large_bytes_body_is_written_as_is_after_the_head(
+    raw_server: RawFactory, session: requests.Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def answer(conn: Conn) -> bool:
+        fields = conn.head()
+        if fields is None:
+            return False
+        body = conn.body(int(fields["content-length"]))
+        conn.sock.sendall(ok(b"%d %d" % (len(body), body.count(b"L"))))
+        return True
+
+    written: list[bytes] = []
+    write = SocketStream.write
+
+    def spy(self: SocketStream, data: bytes, timeout: float | None) -> None:
+        written.append(data)
+        write(self, data, timeout)
+
+    monkeypatch.setattr(SocketStream, "write", spy)
+    srv, _ = serve(raw_server, answer)
+    large = b"L" * connection.LARGE_BODY
+    assert session.put(srv.url, data=large, timeout=5).content == b"%d %d" % ((len(large),) * 2)
+    assert len(written) == 2 and written[1] is large  # the head, then the very body object
+    written.clear()
+    small = b"s" * 1000
+    assert session.put(srv.url, data=small, timeout=5).content == b"1000 0"
+    assert len(written) == 1 and written[0].endswith(small)  # small: one write, head joined
