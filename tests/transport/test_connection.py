@@ -15,7 +15,7 @@ import httpcore_lite as requests
 from httpcore_lite import exceptions
 from httpcore_lite.adapters import HTTPAdapter
 from httpcore_lite.transport import connection
-from httpcore_lite.transport.backends.sync import SocketStream
+from httpcore_lite.transport.backends.tcp import SocketStream
 from tests.servers.raw import RawServer
 
 RawFactory = Callable[[Callable[[socket.socket], None]], RawServer]
