@@ -37,9 +37,7 @@ class Connection:
         self.proto = ClientConnection(buffer_body=False)
         self.events: deque[Any] = deque()
 
-    async def send(
-        self, request: Any, body: Any, read_timeout: float, buffer: bool
-    ) -> ResponseStarted:
+    async def send(self, request: Any, body: Any, buffer: bool) -> None:
         proto, writer = self.proto, self.writer
         streaming = True if body is not None else None
         writer.write(proto.send_request(request, streaming=streaming, buffer_body=buffer))
@@ -53,8 +51,18 @@ class Connection:
                 for chunk in chunks:
                     writer.write(proto.send_body(chunk))
             writer.write(proto.end_body())
-        await writer.drain()
-        while True:  # the read timeout runs only now that the request is out
+        await writer.drain()  # read timeouts run only from now on, with the request out
+
+    async def complete(self, read_timeout: float) -> Any:
+        """Read until the core has built the (buffered) response."""
+        proto, read = self.proto, self.reader.read
+        while True:
+            events = proto.receive_data(await asyncio.wait_for(read(65536), read_timeout))
+            if events and type(events[-1]) is ResponseComplete:
+                return proto.response
+
+    async def head(self, read_timeout: float) -> ResponseStarted:
+        while True:
             event = await self.next_event(read_timeout)
             if type(event) is ResponseStarted:
                 return event
@@ -155,29 +163,23 @@ class Pool:
             parts.hostname,
             parts.port or (443 if parts.scheme == "https" else 80),
         )
-        for attempt in (1, 2):
+        while True:
             conn, reused = await self._acquire(origin)
             try:
-                started = await conn.send(request, body, self.read_timeout, not stream)
-                break
+                await conn.send(request, body, buffer=not stream)
+                if stream:
+                    started = await conn.head(self.read_timeout)
+                    return Response(self, origin, conn, build_response(started, request))
+                response = await conn.complete(self.read_timeout)  # built by the core
+                self.release(origin, conn)
+                return response
             except BaseException as exc:
                 conn.close()
                 self.release(origin, None)
-                retry = isinstance(exc, RemoteDisconnected) and reused and attempt == 1
+                # Closed before answering, on a connection that had sat idle: send it again.
+                retry = isinstance(exc, RemoteDisconnected) and reused
                 if not (retry and method in IDEMPOTENT and body is None):
                     raise
-        if stream:
-            return Response(self, origin, conn, build_response(started, request))
-        try:  # buffered by the core: it builds the Response, body decoded, at the end
-            while type(await conn.next_event(self.read_timeout)) is not ResponseComplete:
-                pass
-        except BaseException:
-            conn.close()
-            self.release(origin, None)
-            raise
-        response = conn.proto.response
-        self.release(origin, conn)
-        return response
 
     def close(self) -> None:
         for conns in self.idle.values():
