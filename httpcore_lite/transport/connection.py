@@ -127,13 +127,13 @@ class HTTPConnection:
                 self.body_sent = True
         except ConnectionError as exc:
             write_error = exc
-        if expect and write_error is None and self._await_continue(clock):
-            try:
-                self._send_body(body, clock)
-                self.body_sent = True
-            except ConnectionError as exc:
-                write_error = exc
         try:
+            if expect and write_error is None and self._await_continue(clock):
+                try:
+                    self._send_body(body, clock)
+                    self.body_sent = True
+                except ConnectionError as exc:
+                    write_error = exc
             return self._receive_head(clock)
         except ConnectionError as exc:
             if self.received or type(exc) not in (ConnectionError, RemoteDisconnected):
