@@ -225,3 +225,39 @@ def test_large_bytes_body_is_written_as_is_after_the_head(
     small = b"s" * 1000
     assert session.put(srv.url, data=small, timeout=5).content == b"1000 0"
     assert len(written) == 1 and written[0].endswith(small)  # small: one write, head joined
+
+
+@pytest.mark.parametrize(
+    ("second_answer", "error"),
+    [(b"", exceptions.RemoteDisconnected), (b"garbage\r\n\r\n", exceptions.ConnectionError)],
+)
+def test_the_retry_of_a_reused_connection_is_decided_by_type(
+    raw_server: RawFactory, session: requests.Session, second_answer: bytes, error: type
+) -> None:
+    """A reused connection that fails answering a POST: typed error, and no retry of a body
+    that left. A GET after nothing came back is retried; after garbage it is not."""
+
+    def answer(conn: Conn) -> bool:
+        fields = conn.head()
+        if fields is None:
+            return False
+        conn.body(int(fields.get("content-length", "0")))
+        if sum(1 for kind, _ in conn.log if kind == "head") % 2:
+            conn.sock.sendall(ok(b"first"))  # odd requests of the server: a good answer
+            return True
+        conn.sock.sendall(second_answer)
+        return False  # then hang up
+
+    srv, log = serve(raw_server, answer)
+    assert session.get(srv.url, timeout=5).content == b"first"
+    with pytest.raises(error) as info:
+        session.post(srv.url, data=b"payload", timeout=5)
+    assert isinstance(info.value, exceptions.ConnectionError)
+    assert type(info.value) is error
+    heads = sum(1 for kind, _ in log if kind == "head")
+    assert heads == 2  # the POST went out once: its body had left
+    assert session.get(srv.url, timeout=5).content == b"first"  # a fresh connection
+    if error is exceptions.RemoteDisconnected:
+        # The next GET meets the same hang-up on its reused connection: it is sent again.
+        assert session.get(srv.url, timeout=5).content == b"first"
+        assert sum(1 for kind, _ in log if kind == "head") == 5
