@@ -37,7 +37,7 @@ class Connection:
         self.proto = ClientConnection(buffer_body=False)
         self.events: deque[Any] = deque()
 
-    async def send(self, request: Any, body: Any, buffer: bool) -> None:
+    async def send(self, request: Any, body: Any, buffer: bool, write_timeout: float) -> None:
         proto, writer = self.proto, self.writer
         streaming = True if body is not None else None
         writer.write(proto.send_request(request, streaming=streaming, buffer_body=buffer))
@@ -46,12 +46,18 @@ class Connection:
             if hasattr(chunks, "__aiter__"):
                 async for chunk in chunks:
                     writer.write(proto.send_body(chunk))
-                    await writer.drain()  # back-pressure: no read timeout while uploading
+                    await self.drain(write_timeout)  # back-pressure
             else:
                 for chunk in chunks:
                     writer.write(proto.send_body(chunk))
             writer.write(proto.end_body())
-        await writer.drain()  # read timeouts run only from now on, with the request out
+        await self.drain(write_timeout)  # reads are timed from now on, with the request out
+
+    async def drain(self, timeout: float) -> None:
+        # A server may say nothing while an upload arrives: what is bounded here is each wait
+        # for the peer to take our bytes, not a wait to read. Nothing buffered: nothing to wait.
+        if self.writer.transport.get_write_buffer_size():
+            await asyncio.wait_for(self.writer.drain(), timeout)
 
     async def complete(self, read_timeout: float) -> Any:
         """Read until the core has built the (buffered) response."""
@@ -166,7 +172,7 @@ class Pool:
         while True:
             conn, reused = await self._acquire(origin)
             try:
-                await conn.send(request, body, buffer=not stream)
+                await conn.send(request, body, not stream, self.read_timeout)
                 if stream:
                     started = await conn.head(self.read_timeout)
                     return Response(self, origin, conn, build_response(started, request))
