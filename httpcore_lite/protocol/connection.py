@@ -254,7 +254,8 @@ class ClientConnection:
 
     Stale connections are the caller's duty: the core sees only the bytes it is given. Before
     reusing an idle connection, check that its stream has no buffered bytes and is not at EOF
-    (asyncio: ``reader.at_eof()`` or a non-empty buffer; a socket: readable in ``select``);
+    (asyncio streams: ``reader.at_eof()``; trio: ``stream.socket.is_readable()``; a socket:
+    readable in ``select``);
     if it has either, close it. Bytes fed between :meth:`start_next_cycle` and the next
     :meth:`send_request` raise :class:`~httpcore_lite.exceptions.ConnectionError`; EOF then
     makes :attr:`reusable` False.
@@ -265,7 +266,8 @@ class ClientConnection:
     :class:`~httpcore_lite.exceptions.RemoteDisconnected` (a ``ConnectionError``) when the peer
     closed before any response byte, the one failure that is safe to retry;
     :class:`~httpcore_lite.exceptions.ConnectionError` for a malformed or oversized response
-    head, or too many interim responses; :class:`~httpcore_lite.exceptions.ChunkedEncodingError` for a body that breaks
+    head, or too many interim responses;
+    :class:`~httpcore_lite.exceptions.ChunkedEncodingError` for a body that breaks
     its framing or ends early; :class:`~httpcore_lite.exceptions.ContentDecodingError` for bad
     compressed content (``buffer_body=True`` only). After a receive error the connection is
     unusable. Calling methods out of order (a second request before :meth:`start_next_cycle`)
