@@ -36,7 +36,7 @@ from .exceptions import (
 from .protocol import build_response as _build_response
 from .transport.backends import NetworkBackend
 from .transport.pool import PoolKey, PoolManager, PoolStats
-from .transport.proxy import basic_proxy_auth, parse_proxy_url
+from .transport.proxy import basic_proxy_auth, parse_proxy_url, with_default_scheme
 from .transport.raw import RawResponse
 from .transport.retry import Retry
 from .transport.timeout import Deadline, Timeout
@@ -628,6 +628,4 @@ def _normalize_proxy(proxy: str) -> str:
     """Prepend ``http://`` to a scheme-less proxy URL and refuse malformed ones early."""
     if any(ch in proxy for ch in "\r\n\x00"):
         raise InvalidProxyURL(f"Proxy URL contains control characters: {proxy!r}")
-    if "://" not in proxy:
-        proxy = "http://" + proxy
-    return proxy
+    return with_default_scheme(proxy)
