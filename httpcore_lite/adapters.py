@@ -447,9 +447,9 @@ class HTTPAdapter(BaseAdapter):
         scheme = request.url.partition("://")[0].lower()
         is_proxied_http_request = bool(proxy) and scheme != "https"
         using_socks_proxy = proxy is not None and proxy.lower().startswith("socks")
+        # A path that starts with "//" is sent as it is ("//v:h"), as requests does:
+        # the target goes to our own core verbatim, never re-parsed as an authority.
         url = request.path_url
-        if url.startswith("//"):
-            url = f"/{url.lstrip('/')}"
         if is_proxied_http_request and not using_socks_proxy:
             from .utils import urldefragauth
 
