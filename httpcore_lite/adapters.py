@@ -35,6 +35,7 @@ from .exceptions import (
 )
 from .protocol import build_response as _build_response
 from .transport.backends import NetworkBackend
+from .transport.messages import name_origin
 from .transport.pool import PoolKey, PoolManager, PoolStats
 from .transport.proxy import basic_proxy_auth, parse_proxy_url, with_default_scheme
 from .transport.raw import RawResponse
@@ -557,6 +558,7 @@ class HTTPAdapter(BaseAdapter):
             try:
                 conn, started = pool.send(request, clock, target, extra_headers)
             except RequestException as exc:
+                name_origin(exc, pool)
                 if isinstance(exc, (InvalidURL, InvalidSchema, InvalidHeader)):
                     raise
                 if clock.expired:
