@@ -8,6 +8,7 @@ import threading
 
 import pytest
 
+import httpcore_lite as requests
 from httpcore_lite.adapters import HTTPAdapter
 from httpcore_lite.exceptions import InvalidProxyURL, ProxyError
 from httpcore_lite.models import Request
@@ -281,3 +282,16 @@ def test_https_through_https_proxy(raw_server, ca, ca_bundle):
     assert [h.split(b"\r\n")[0] for h in origin_heads] == [b"GET /inner HTTP/1.1"] * 2
     assert b"proxy-authorization" not in b"".join(origin_heads).lower()
     assert adapter.stats().opened == 1
+
+
+def test_resolver_failure_for_a_proxy_is_proxy_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host: object, *args: object, **kwargs: object) -> list[object]:
+        if host == "proxy.invalid":
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    with pytest.raises(ProxyError, match="proxy.invalid"):
+        requests.get("http://127.0.0.1:9/", proxies={"http": "proxy.invalid:3128"}, timeout=1)
