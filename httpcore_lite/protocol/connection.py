@@ -91,6 +91,8 @@ _COMPLETE = ResponseComplete()  # immutable and field-less: one instance serves 
 _END = h11.EndOfMessage()
 _VERSIONS = {b"1.1": "1.1", b"1.0": "1.0"}
 _DEFAULT_PORTS = {"http": "80", "https": "443", "ws": "80", "wss": "443"}
+# A whole status line at the start of a head that then broke off.
+_STATUS_LINE = re.compile(rb"HTTP/1\.[01] [0-9]{3}[^\r\n]*\r?\n")
 
 # Phases of one request/response cycle, as far as receiving is concerned.
 _IDLE = 0  # no request sent in this cycle
@@ -932,6 +934,14 @@ class ClientConnection:
             return ConnectionError(
                 f"Response head larger than the limit of {self._max_head_size} bytes"
             )
+        # requests' exception classes for two broken heads (its suite asserts them):
+        if "conflicting Content-Length" in str(exc):
+            return InvalidHeader(f"Response head has conflicting Content-Length headers: {exc}")
+        head, closed = self._h11.trailing_data
+        if closed and _STATUS_LINE.match(head):
+            # The status line came whole, then the peer hung up inside the header fields: the
+            # response had started, so this is a response cut short, not a connection refused.
+            return ChunkedEncodingError(f"Connection closed inside the response head: {exc}")
         return ConnectionError(f"Malformed response head: {exc}")
 
 
