@@ -341,3 +341,26 @@ def test_every_socks_failure_is_a_request_exception(raw_server):
             )
         except RequestException:
             pass
+
+
+def test_local_resolution_failure_names_the_remote_scheme(raw_server):
+    received: list[bytes] = []
+
+    def accept_greeting(sock: socket.socket) -> None:
+        received.append(sock.recv(65536))
+        sock.sendall(b"\x05\x00")
+        wait_closed(sock)
+        received.append(b"<closed>")
+
+    proxy = raw_server(accept_greeting)
+    with pytest.raises(ConnectionError, match="use socks5h:// or socks4a://") as info:
+        requests.get(
+            "http://nonexistent.invalid/",
+            proxies={"http": f"socks5://127.0.0.1:{proxy.port}"},
+            timeout=5,
+        )
+    assert not isinstance(info.value, ProxyError)  # the proxy did nothing wrong
+    deadline = time.monotonic() + 5
+    while len(received) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)  # the handler notices the close on its own thread
+    assert received == [b"\x05\x01\x00", b"<closed>"]  # greeted, then closed: nothing else
