@@ -23,7 +23,7 @@ itself imports it only under ``TYPE_CHECKING``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from http.cookiejar import CookieJar
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypedDict, TypeVar, Union
@@ -82,9 +82,12 @@ _ParamValue: TypeAlias = Union[_ParamScalar, Iterable[_ParamScalar], None]
 #: ``params=``: a mapping (a value may be a list, ``None`` drops the key), pairs, or a ready
 #: query string.
 ParamsType: TypeAlias = Union[
+    # Only container types a dict is not, beside the two mappings: with ``Iterable`` in the
+    # union, mypy could not infer a dict literal of mixed values (``{"q": "x", "n": 1}``).
+    Mapping[str, _ParamValue],
     SupportsItems[_ParamScalar, _ParamValue],
-    tuple[_ParamScalar, _ParamValue],
-    Iterable[tuple[_ParamScalar, _ParamValue]],
+    Sequence[tuple[_ParamScalar, _ParamValue]],
+    Iterator[tuple[_ParamScalar, _ParamValue]],
     str,
     bytes,
     None,
