@@ -38,6 +38,7 @@ import httpcore_lite as requests
 from httpcore_lite.adapters import HTTPAdapter, Retry, Timeout
 from httpcore_lite.auth import HTTPBasicAuth
 from httpcore_lite.cookies import RequestsCookieJar
+from httpcore_lite.exceptions import HTTPError
 from httpcore_lite.models import PreparedRequest, Response
 from httpcore_lite.structures import CaseInsensitiveDict
 
@@ -128,6 +129,10 @@ def payload(r: Response) -> Any:
     return r.json()
 
 
+def failed_status(e: HTTPError) -> int | None:
+    return e.response.status_code if e.response is not None else None
+
+
 def hook(r: Response, *args: Any, **kwargs: Any) -> None:
     print(r.status_code)
 
@@ -201,11 +206,13 @@ BAD_SCRIPT = """
 from typing import Any
 
 import httpcore_lite as requests
+from httpcore_lite.exceptions import HTTPError
 from httpcore_lite.models import Response
 
 URL = "http://127.0.0.1:1/"
 s = requests.Session()
 r = requests.get(URL)
+e = HTTPError("500 Server Error", response=r)
 
 
 def wrong_hook(n: int, **kwargs: Any) -> None:
@@ -233,6 +240,7 @@ r.reason + 1  # E: operator
 r.url.decode()  # E: attr-defined
 r.elapsed + 1  # E: operator
 r.request.method.upper()  # E: union-attr
+e.response.status_code  # E: union-attr
 requests.get(URL, verify="/etc/ssl/ca.pem")
 """
 
@@ -297,7 +305,7 @@ def test_mistakes_are_reported(tmp_path: Path, mypy_cache: Path) -> None:
         mark = _MARK.search(line)
         if mark:
             expected[number] = mark.group(1)
-    assert len(expected) == 21
+    assert len(expected) == 22
 
     result = _run_mypy(script, tmp_path / "bad.py", mypy_cache)
     assert result.returncode == 1, result.stdout + result.stderr
