@@ -160,6 +160,9 @@ def everyday() -> None:
     requests.head(URL, allow_redirects=True)
     requests.options(URL, cert=("client.pem", "client.key"))
     requests.request("GET", URL, stream=True, verify="/etc/ssl/certs")
+    files = {"f": ("a.txt", b"data", "text/plain")}
+    p = requests.Request("POST", URL, params={"v": "2"}, data={"k": "v"}, files=files).prepare()
+    print(p.url, p.headers["Content-Type"].lower())
 
     with requests.Session() as s:
         s.mount("https://", HTTPAdapter(max_retries=Retry(3)))
@@ -241,6 +244,8 @@ r.url.decode()  # E: attr-defined
 r.elapsed + 1  # E: operator
 r.request.method.upper()  # E: union-attr
 e.response.status_code  # E: union-attr
+requests.Request("GET", URL, timeout=3)  # E: call-arg
+requests.Request("GET", URL, auth=("user", 3))  # E: arg-type
 requests.get(URL, verify="/etc/ssl/ca.pem")
 """
 
@@ -305,7 +310,7 @@ def test_mistakes_are_reported(tmp_path: Path, mypy_cache: Path) -> None:
         mark = _MARK.search(line)
         if mark:
             expected[number] = mark.group(1)
-    assert len(expected) == 22
+    assert len(expected) == 24
 
     result = _run_mypy(script, tmp_path / "bad.py", mypy_cache)
     assert result.returncode == 1, result.stdout + result.stderr
