@@ -4,7 +4,7 @@ accepts, named once so the signatures, the models and user code all say the same
 
 The aliases follow what the code accepts at run time, at least as precisely as types-requests
 (so code checked against it keeps passing), and name our own additions: ``timeout`` takes a
-:class:`~httpcore_lite.adapters.Timeout`.
+:class:`~httpcore_lite.adapters.Timeout`, and urllib3's as well.
 
 How the keywords are checked, at no run-time cost. ``Session.get(url, **kwargs)`` forwards its
 keywords to ``Session.request`` untouched; spelling every parameter out on ``get``/``post``
@@ -48,6 +48,7 @@ __all__ = [
     "SupportsItems",
     "SupportsRead",
     "TimeoutType",
+    "Urllib3Timeout",
     "VerifyType",
 ]
 
@@ -74,6 +75,18 @@ class ResponseHook(Protocol):
     ``verify``...); a result other than ``None`` replaces the response."""
 
     def __call__(self, response: Response, /, *args: Any, **kwargs: Any) -> Any: ...
+
+
+class Urllib3Timeout(Protocol):
+    """urllib3's ``Timeout``, which ``timeout=`` also takes, as requests passes it through: its
+    fields are read as they are, so this names them (urllib3 itself is never imported)."""
+
+    @property
+    def _connect(self) -> object: ...
+    @property
+    def _read(self) -> object: ...
+    @property
+    def total(self) -> object: ...
 
 
 _ParamScalar: TypeAlias = Union[str, bytes, int, float]
@@ -134,9 +147,10 @@ AuthType: TypeAlias = Union[
 ]
 
 #: ``timeout=``: seconds for connect and read, a ``(connect, read)`` pair (``None`` waits
-#: forever), or a :class:`Timeout`, which may also bound the whole request (``total``).
+#: forever), or a :class:`Timeout`, which may also bound the whole request (``total``), or
+#: urllib3's.
 TimeoutType: TypeAlias = Union[
-    float, tuple[Union[float, None], Union[float, None]], "Timeout", None
+    float, tuple[Union[float, None], Union[float, None]], "Timeout", Urllib3Timeout, None
 ]
 
 #: ``proxies=``: scheme, or ``scheme://host``, to proxy URL.

@@ -141,6 +141,15 @@ def upload() -> Iterator[bytes]:
     yield b"chunk"
 
 
+# The fields of urllib3's Timeout (urllib3 is not installed for the tests).
+class Urllib3StyleTimeout:
+
+    def __init__(self) -> None:
+        self._connect: float | None = 1.0
+        self._read: float | None = 5.0
+        self.total: float | None = None
+
+
 def everyday() -> None:
     r = requests.get(URL, params={"q": "x", "n": 1}, timeout=3)
     r.raise_for_status()
@@ -195,6 +204,7 @@ def everyday() -> None:
         s.head(URL, timeout=(None, 5))
         s.options(URL, params=b"a=1")
         s.request("POST", URL, data=[("a", "1")], json=None, timeout=2.5)
+        s.get(URL, timeout=Urllib3StyleTimeout())
 
 
 reveal_type(requests.get(URL).status_code)
