@@ -35,6 +35,21 @@ from .exceptions import (
 )
 from .protocol import build_response as _build_response
 from .transport.backends import NetworkBackend
+from .transport.errors import (
+    ClosedPoolError,
+    ConnectTimeoutError,
+    LocationValueError,
+    MaxRetryError,
+    NewConnectionError,
+    ProtocolError,
+    ReadTimeoutError,
+    ResponseError,
+    to_request_exception,
+)
+from .transport.errors import HTTPError as _HTTPError
+from .transport.errors import InvalidHeader as _InvalidHeader
+from .transport.errors import ProxyError as _ProxyError
+from .transport.errors import SSLError as _SSLError
 from .transport.pool import PoolKey, PoolManager, PoolStats
 from .transport.proxy import basic_proxy_auth, parse_proxy_url
 from .transport.raw import RawResponse
@@ -51,6 +66,19 @@ __all__ = [
     "DEFAULT_POOLSIZE",
     "DEFAULT_RETRIES",
     "DEFAULT_POOL_TIMEOUT",
+    # urllib3's names, as requests has them here (see transport.errors).
+    "ClosedPoolError",
+    "ConnectTimeoutError",
+    "LocationValueError",
+    "MaxRetryError",
+    "NewConnectionError",
+    "ProtocolError",
+    "ReadTimeoutError",
+    "ResponseError",
+    "_HTTPError",
+    "_InvalidHeader",
+    "_ProxyError",
+    "_SSLError",
 ]
 
 DEFAULT_POOLBLOCK = False
@@ -168,7 +196,7 @@ class HTTPAdapter(BaseAdapter):
     ) -> None:
         if isinstance(max_retries, Retry):
             self.max_retries = max_retries
-        elif max_retries == DEFAULT_RETRIES:
+        elif max_retries == DEFAULT_RETRIES and isinstance(max_retries, int):
             self.max_retries = Retry(0, read=False)
         else:
             self.max_retries = Retry.from_int(max_retries)
@@ -512,6 +540,12 @@ class HTTPAdapter(BaseAdapter):
             if exc.request is None:
                 exc.request = request
             raise
+        except _HTTPError as error:
+            # urllib3's names, raised by a subclass or a hook: requests' translation.
+            mapped = to_request_exception(error, request)
+            if mapped is error:
+                raise
+            raise mapped from error
 
     def _send(
         self, request: Any, stream: bool, timeout: Any, verify: Any, cert: Any, proxies: Any
