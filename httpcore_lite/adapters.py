@@ -338,16 +338,24 @@ class HTTPAdapter(BaseAdapter):
             if conn.key_file and not os.path.exists(conn.key_file):
                 raise OSError(f"Could not find the TLS key file, invalid path: {conn.key_file}")
 
-    def build_response(self, req: Any, resp: RawResponse) -> Any:
-        """Build a :class:`~httpcore_lite.models.Response` around a :class:`RawResponse`.
+    def build_response(self, req: Any, resp: Any) -> Any:
+        """Build a :class:`~httpcore_lite.models.Response` around a raw response.
 
         Sets status, reason, headers, encoding, url, request, ``raw`` and ``connection``, and
         collects ``Set-Cookie`` fields into ``response.cookies`` (skipped when there are none).
+
+        ``resp`` is the transport's :class:`RawResponse` or, as in requests, any object shaped
+        like urllib3's ``HTTPResponse`` (mocking and caching libraries build their own): only
+        ``status``, ``reason``, ``headers`` and the body methods are read then. Changes a
+        subclass made to ``resp.headers`` before calling this are kept.
         """
+        if type(resp) is not RawResponse or resp._headers is not None:
+            return self._build_foreign_response(req, resp)
         response = _build_response(resp.started, req)
         response.raw = resp
         url = req.url
         response.url = url.decode("utf-8") if isinstance(url, bytes) else url
+        resp._request_url = response.url
         response.connection = self
         # response.headers was just built from the same fields, keyed by lowercased name:
         # lookups say which fields are present, once for everyone who reads the raw response.
@@ -358,6 +366,26 @@ class HTTPAdapter(BaseAdapter):
             from .cookies import extract_cookies_to_jar
 
             extract_cookies_to_jar(response.cookies, req, resp)
+        return response
+
+    def _build_foreign_response(self, req: Any, resp: Any) -> Any:
+        """:meth:`build_response` from what any urllib3-shaped raw response offers."""
+        from .cookies import extract_cookies_to_jar
+        from .models import Response
+        from .structures import CaseInsensitiveDict
+        from .utils import get_encoding_from_headers
+
+        response = Response()
+        response.status_code = getattr(resp, "status", None)
+        response.headers = CaseInsensitiveDict(getattr(resp, "headers", {}))
+        response.encoding = get_encoding_from_headers(response.headers)
+        response.raw = resp
+        response.reason = getattr(resp, "reason", None)
+        url = req.url
+        response.url = url.decode("utf-8") if isinstance(url, bytes) else url
+        extract_cookies_to_jar(response.cookies, req, resp)
+        response.request = req
+        response.connection = self
         return response
 
     def build_connection_pool_key_attributes(
@@ -603,6 +631,7 @@ class HTTPAdapter(BaseAdapter):
                 self._rewind(request)
                 continue
             raw = RawResponse(conn, started, clock, True, method)
+            raw.retries = retries
             if retries.status_forcelist or retries.total:
                 has_retry_after = any(name.lower() == "retry-after" for name, _ in started.headers)
                 if retries.is_retry(method, started.status_code, has_retry_after):
