@@ -163,7 +163,8 @@ class HTTPAdapter(BaseAdapter):
         connections that may exist per pool).
     :param max_retries: ``0`` (the default) means ``Retry(0, read=False)``: no retries, and
         errors surface as themselves; an int ``n`` means ``Retry.from_int(n)``; a
-        :class:`Retry` is used as given. As in requests, ``n`` retries connection failures for
+        :class:`Retry` is used as given, and an object shaped like urllib3's ``Retry`` is kept
+        as ``max_retries`` and sent with its settings. As in requests, ``n`` retries connection failures for
         any method and failures after sending only for idempotent methods.
     :param pool_block: wait for a free connection instead of opening extra ones.
     :param backend: the :class:`~httpcore_lite.transport.backends.NetworkBackend` to use;
@@ -190,16 +191,22 @@ class HTTPAdapter(BaseAdapter):
         self,
         pool_connections: int = DEFAULT_POOLSIZE,
         pool_maxsize: int = DEFAULT_POOLSIZE,
-        max_retries: int | Retry | None = DEFAULT_RETRIES,
+        max_retries: Any = DEFAULT_RETRIES,
         pool_block: bool = DEFAULT_POOLBLOCK,
         backend: NetworkBackend | None = None,
     ) -> None:
+        self.max_retries: Any
         if isinstance(max_retries, Retry):
             self.max_retries = max_retries
         elif max_retries == DEFAULT_RETRIES and isinstance(max_retries, int):
             self.max_retries = Retry(0, read=False)
-        else:
+        elif isinstance(max_retries, (bool, int)) or max_retries is None:
             self.max_retries = Retry.from_int(max_retries)
+        else:
+            # A urllib3-shaped Retry stays what the adapter exposes (code that calls its
+            # methods gets urllib3's behaviour, as in requests); send() works from its settings.
+            Retry.from_retry_like(max_retries)  # refuses a wrong type now, not at send time
+            self.max_retries = max_retries
         self.config: dict[str, Any] = {}
         self.proxy_manager: dict[str, PoolManager] = {}
         super().__init__()
@@ -614,6 +621,8 @@ class HTTPAdapter(BaseAdapter):
                 stacklevel=3,
             )
         retries = self.max_retries
+        if not isinstance(retries, Retry):
+            retries = Retry.from_retry_like(retries)
         method = request.method
         while True:
             try:

@@ -64,6 +64,7 @@ class RawResponse(io.IOBase):
     #: A file-like object put in place of the body through :attr:`_fp` (None: the connection).
     _source: Any = None
     _original: Any = None
+    _chunked: bool | None = None
 
     def __init__(
         self,
@@ -154,11 +155,17 @@ class RawResponse(io.IOBase):
 
     @property
     def chunked(self) -> bool:
-        """Whether the body comes in chunked transfer coding."""
+        """Whether the body comes in chunked transfer coding (settable, as urllib3's)."""
+        if self._chunked is not None:
+            return self._chunked
         return any(
             name.lower() == "transfer-encoding" and "chunked" in value.lower()
             for name, value in self.header_list
         )
+
+    @chunked.setter
+    def chunked(self, value: bool) -> None:
+        self._chunked = value
 
     def _update_chunk_length(self) -> None:
         """urllib3's hook between chunks; the body is framed by the core here, so never called
@@ -478,6 +485,11 @@ class _BodyFile:
     def __init__(self, raw: RawResponse) -> None:
         self._raw = raw
         self._rest = b""
+
+    @property
+    def version(self) -> int:
+        """The HTTP version as ``http.client`` gives it (10 or 11)."""
+        return self._raw.version
 
     @property
     def closed(self) -> bool:
