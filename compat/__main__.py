@@ -40,8 +40,19 @@ def fetch(lib: Library) -> Path:
     archive = sdists / f"{stem}.tar.gz"
     if not archive.exists():
         subprocess.run(
-            [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:",
-             "-d", str(sdists), lib.spec],
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "-q",
+                "--no-deps",
+                "--no-binary",
+                ":all:",
+                "-d",
+                str(sdists),
+                lib.spec,
+            ],
             check=True,
         )
     with tarfile.open(archive) as tar:
@@ -57,22 +68,51 @@ def run(lib: Library, src: Path, alias: bool) -> tuple[set[str], set[str], float
     report.unlink(missing_ok=True)
     plugins = ["-p", "compat.loopback"] + (["-p", "compat.alias"] if alias else [])
     command = [
-        sys.executable, "-m", "pytest", *plugins, *lib.tests, *lib.args,
-        "-q", "-o", "addopts=", "-p", "no:cacheprovider", "-p", "no:cov",
-        f"--timeout={TEST_TIMEOUT}", f"--junitxml={report}", "-o", "junit_family=xunit1",
+        sys.executable,
+        "-m",
+        "pytest",
+        *plugins,
+        *lib.tests,
+        *lib.args,
+        "-q",
+        "-o",
+        "addopts=",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:cov",
+        f"--timeout={TEST_TIMEOUT}",
+        f"--junitxml={report}",
+        "-o",
+        "junit_family=xunit1",
     ]
     env = dict(os.environ)
     paths = [str(src / p) for p in lib.path] + [str(ROOT)]
     env["PYTHONPATH"] = os.pathsep.join(paths)
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy",
-                 "all_proxy", "NO_PROXY", "no_proxy"):
+    for name in (
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+        "NO_PROXY",
+        "no_proxy",
+    ):
         env.pop(name, None)
     log = report.with_suffix(".log")
     started = time.monotonic()
     with open(log, "w") as out:
         try:
-            subprocess.run(command, cwd=src, env=env, stdout=out, stderr=subprocess.STDOUT,
-                           timeout=RUN_TIMEOUT, check=False)
+            subprocess.run(
+                command,
+                cwd=src,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                timeout=RUN_TIMEOUT,
+                check=False,
+            )
         except subprocess.TimeoutExpired:
             out.write(f"\ncompat: the run took more than {RUN_TIMEOUT}s and was stopped\n")
     elapsed = time.monotonic() - started
@@ -97,8 +137,12 @@ def outcomes(report: Path) -> tuple[set[str], set[str]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m compat", description=__doc__)
     parser.add_argument("names", nargs="*", help="libraries to run (default: all)")
-    parser.add_argument("-v", "--verbose", action="store_true",
-                        help="list the tests that pass with requests but not here")
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="list the tests that pass with requests but not here",
+    )
     options = parser.parse_args(argv)
     chosen = [lib for lib in LIBRARIES if not options.names or lib.name in options.names]
     rows = []

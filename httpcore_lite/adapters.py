@@ -392,7 +392,7 @@ class HTTPAdapter(BaseAdapter):
         response.url = url.decode("utf-8") if isinstance(url, bytes) else url
         extract_cookies_to_jar(response.cookies, req, resp)
         response.request = req
-        response.connection = self
+        response.connection = self  # type: ignore[attr-defined]
         return response
 
     def build_connection_pool_key_attributes(

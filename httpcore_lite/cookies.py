@@ -17,7 +17,7 @@ import copy
 import email.utils
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Iterator, Mapping, MutableMapping
 from http import cookiejar as cookielib
 from http.cookies import Morsel
 from typing import Any, Optional, Union
