@@ -25,7 +25,6 @@ from typing import Any
 from urllib.parse import unquote
 
 from .exceptions import (
-    InsecureRequestWarning,
     InvalidHeader,
     InvalidProxyURL,
     InvalidSchema,
@@ -33,6 +32,7 @@ from .exceptions import (
     RequestException,
     RetryError,
 )
+from .packages import insecure_request_warning
 from .protocol import build_response as _build_response
 from .transport.backends import NetworkBackend
 from .transport.errors import (
@@ -617,7 +617,7 @@ class HTTPAdapter(BaseAdapter):
             warnings.warn(
                 f"Unverified HTTPS request is being made to host '{pool.host}'. Adding "
                 "certificate verification is strongly advised.",
-                InsecureRequestWarning,
+                insecure_request_warning(),
                 stacklevel=3,
             )
         retries = self.max_retries

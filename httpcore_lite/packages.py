@@ -98,6 +98,36 @@ if not any(isinstance(finder, _Urllib3Finder) for finder in sys.meta_path):
     sys.meta_path.insert(0, _Urllib3Finder())
 
 
+_WARNINGS: dict[type, type[Warning]] = {}
+
+
+def insecure_request_warning() -> type[Warning]:
+    """The category of the ``verify=False`` warning.
+
+    Our :class:`~httpcore_lite.exceptions.InsecureRequestWarning`; when urllib3 is loaded
+    (someone imported it; we never do), a subclass of both ours and urllib3's, so that the
+    usual ``urllib3.disable_warnings()`` (or a filter on either class) silences it, as it
+    does with requests.
+    """
+    from .exceptions import InsecureRequestWarning
+
+    theirs = getattr(sys.modules.get("urllib3.exceptions"), "InsecureRequestWarning", None)
+    if not isinstance(theirs, type) or issubclass(InsecureRequestWarning, theirs):
+        return InsecureRequestWarning
+    category = _WARNINGS.get(theirs)
+    if category is None:
+        category = type(
+            "InsecureRequestWarning",
+            (InsecureRequestWarning, theirs),
+            {
+                "__module__": InsecureRequestWarning.__module__,
+                "__doc__": "An unverified HTTPS request (ours and urllib3's category).",
+            },
+        )
+        _WARNINGS[theirs] = category
+    return category
+
+
 def __getattr__(name: str) -> Any:
     if name == "urllib3":
         module = importlib.import_module(f"{__name__}.urllib3")

@@ -38,6 +38,7 @@ def fake_urllib3(tmp_path: Path) -> Path:
     (pkg / "__init__.py").write_text("MARK = 'installed'\nfrom . import util\n")
     (pkg / "util" / "__init__.py").write_text("")
     (pkg / "util" / "retry.py").write_text("class Retry:\n    total = 7\n")
+    (pkg / "exceptions.py").write_text("class InsecureRequestWarning(Warning):\n    pass\n")
     return tmp_path
 
 
@@ -116,3 +117,28 @@ def test_insecure_request_silenced_without_urllib3(httpbin_tls_url: str) -> None
         urllib3.disable_warnings()
         assert httpcore_lite.get(httpbin_tls_url + "/get", verify=False, timeout=10).ok
     assert not [w for w in caught if issubclass(w.category, InsecureRequestWarning)]
+
+
+def test_urllib3_disable_warnings_silences_ours(fake_urllib3: Path, httpbin_tls_url: str) -> None:
+    """With urllib3 loaded, a filter on urllib3's category silences the verify=False warning."""
+    result = run(
+        f"""
+        import warnings
+        import urllib3.exceptions
+        import httpcore_lite
+        from httpcore_lite.exceptions import InsecureRequestWarning
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            httpcore_lite.get("{httpbin_tls_url}/get", verify=False, timeout=10)
+        [warning] = caught
+        assert issubclass(warning.category, InsecureRequestWarning)
+        assert issubclass(warning.category, urllib3.exceptions.InsecureRequestWarning)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            warnings.simplefilter("ignore", urllib3.exceptions.InsecureRequestWarning)
+            httpcore_lite.get("{httpbin_tls_url}/get", verify=False, timeout=10)
+        assert caught == [], caught
+        """,
+        fake_urllib3,
+    )
+    assert result.returncode == 0, result.stderr
