@@ -44,7 +44,8 @@ COMPAT_DEPS := requests==2.32.3 "urllib3>=2.2,<2.3" pytest pytest-timeout pytest
 	pytest-httpserver tomli-w pyyaml fixtures purl testtools mock oauthlib cherrypy filelock \
 	redis msgpack pytest-httpbin==2.0.0 "httpbin~=0.10.0" trustme pysocks pyopenssl werkzeug \
 	requests-mock==1.12.1 responses==0.25.3 betamax==0.9.0 requests-toolbelt==1.0.0 \
-	requests-oauthlib==2.0.0 cachecontrol==0.14.1 requests-futures==1.0.2 requests-file==2.1.0
+	requests-oauthlib==2.0.0 cachecontrol==0.14.1 requests-futures==1.0.2 requests-file==2.1.0 \
+	requests-unixsocket==0.4.1 waitress
 
 $(COMPAT_VENV)/.installed: Makefile pyproject.toml
 	$(PYTHON) -m venv $(COMPAT_VENV)

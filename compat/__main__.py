@@ -159,11 +159,12 @@ def main(argv: list[str] | None = None) -> int:
             for test_id in sorted(base - kept):
                 print(f"    lost: {test_id}")
     print()
-    print(f"{'library':<20} {'pass w/ requests':>17} {'pass here':>10} {'%':>7}  required")
+    print(f"{'library':<26} {'pass w/ requests':>17} {'pass here':>10} {'%':>7}  required")
     failing = []
     for lib, base_n, kept_n, rate, _ in rows:
         mark = f">= {REQUIRED_RATE:.0%}" if lib.required else "-"
-        print(f"{lib.name + ' ' + lib.version:<20} {base_n:>17} {kept_n:>10} {rate:>7.1%}  {mark}")
+        name = f"{lib.name} {lib.version}"
+        print(f"{name:<26} {base_n:>17} {kept_n:>10} {rate:>7.1%}  {mark}")
         if lib.required and (rate < REQUIRED_RATE or base_n == 0):
             failing.append(lib.name)
     print(f"\ncompat: {time.monotonic() - total_start:.0f}s in all")

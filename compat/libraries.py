@@ -42,4 +42,11 @@ LIBRARIES = (
     Library("requests", "2.32.3", path=("src",), required=False),
     Library("requests-futures", "1.0.2", required=False, stem="requests_futures-1.0.2"),
     Library("requests-file", "2.1.0", required=False, stem="requests_file-2.1.0"),
+    Library(
+        "requests-unixsocket",
+        "0.4.1",
+        tests=("requests_unixsocket/tests",),
+        required=False,
+        stem="requests_unixsocket-0.4.1",
+    ),
 )

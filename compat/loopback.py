@@ -27,7 +27,9 @@ def _is_loopback(host: object) -> bool:
     if host in _LOCAL_NAMES or host == "":
         return True
     try:
-        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+        address = ipaddress.ip_address(host.split("%")[0])
+        # 0.0.0.0 and :: are what servers bind to (and connecting to them reaches this host).
+        return address.is_loopback or address.is_unspecified
     except ValueError:
         return False
 

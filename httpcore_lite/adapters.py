@@ -50,7 +50,7 @@ from .transport.errors import HTTPError as _HTTPError
 from .transport.errors import InvalidHeader as _InvalidHeader
 from .transport.errors import ProxyError as _ProxyError
 from .transport.errors import SSLError as _SSLError
-from .transport.pool import PoolKey, PoolManager, PoolStats
+from .transport.pool import ConnectionPool, PoolKey, PoolManager, PoolStats
 from .transport.proxy import basic_proxy_auth, parse_proxy_url
 from .transport.raw import RawResponse
 from .transport.retry import Retry
@@ -586,6 +586,8 @@ class HTTPAdapter(BaseAdapter):
         self, request: Any, stream: bool, timeout: Any, verify: Any, cert: Any, proxies: Any
     ) -> Any:
         pool = self.get_connection_with_tls_context(request, verify, proxies=proxies, cert=cert)
+        if not isinstance(pool, ConnectionPool):
+            return self._urlopen(pool, request, stream, timeout, verify, cert, proxies)
         original = request  # what the Response carries, even when a stripped copy is sent
         url = request.url
         https = pool.scheme == "https"
@@ -664,6 +666,65 @@ class HTTPAdapter(BaseAdapter):
         if not stream:
             response._content = raw.read_all()
             response._content_consumed = True
+        return response
+
+    def _urlopen(
+        self,
+        pool: Any,
+        request: Any,
+        stream: bool,
+        timeout: Any,
+        verify: Any,
+        cert: Any,
+        proxies: Any,
+    ) -> Any:
+        """Send through a pool that a subclass made itself (urllib3's ``HTTPConnectionPool``,
+        say, from an overridden :meth:`get_connection_with_tls_context`): its ``urlopen`` with
+        the arguments requests passes, its errors translated as requests translates them."""
+        url = self.request_url(request, proxies)
+        self.add_headers(
+            request, stream=stream, timeout=timeout, verify=verify, cert=cert, proxies=proxies
+        )
+        chunked = not (request.body is None or "Content-Length" in request.headers)
+        if isinstance(timeout, tuple):
+            connect, read = timeout
+        elif isinstance(timeout, Timeout):
+            connect, read = timeout.connect, timeout.read
+        else:
+            connect = read = timeout
+        pool_timeout = getattr(pool, "timeout", None)
+        # The pool's own Timeout class takes (connect, read), as urllib3's does.
+        timeout_value: Any = read
+        if pool_timeout is not None and hasattr(pool_timeout, "connect_timeout"):
+            timeout_value = type(pool_timeout)(connect=connect, read=read)
+        retries = self.max_retries
+        if isinstance(retries, Retry):
+            total = retries.total
+            retries = total if isinstance(total, int) and not isinstance(total, bool) else 0
+        try:
+            resp = pool.urlopen(
+                method=request.method,
+                url=url,
+                body=request.body,
+                headers=request.headers,
+                redirect=False,
+                assert_same_host=False,
+                preload_content=False,
+                decode_content=False,
+                retries=retries,
+                timeout=timeout_value,
+                chunked=chunked,
+            )
+        except RequestException:
+            raise
+        except Exception as error:
+            mapped = to_request_exception(error, request)
+            if mapped is error:
+                raise
+            raise mapped from error
+        response = self.build_response(request, resp)
+        if not stream:
+            response.content  # noqa: B018 - read the body now, as for our own pools
         return response
 
     @staticmethod

@@ -233,3 +233,56 @@ def test_poolmanager_settings_and_overrides(httpbin_url: str) -> None:
     assert adapter.poolmanager.connection_pool_kw["block"] is True
     assert adapter.send(prepare(httpbin_url + "/get"), timeout=10).ok
     assert seen == [(3, 7, True), httpbin_url + "/get"]
+
+
+class ForeignPool:
+    """A pool a subclass makes itself (urllib3's HTTPConnectionPool shape): only urlopen."""
+
+    class Timeout:
+        def __init__(self, connect: Any = None, read: Any = None) -> None:
+            self.connect_timeout, self.read_timeout = connect, read
+
+    def __init__(self, error: Exception | None = None) -> None:
+        self.timeout = self.Timeout(60, 60)
+        self.error = error
+        self.calls: list[dict[str, Any]] = []
+
+    def urlopen(self, **kwargs: Any) -> Any:
+        self.calls.append(kwargs)
+        if self.error is not None:
+            raise self.error
+        return FakeRaw(b"from the foreign pool")
+
+
+def test_foreign_pool_from_overridden_get_connection() -> None:
+    pool = ForeignPool()
+
+    class Own(HTTPAdapter):
+        def get_connection_with_tls_context(self, *args: Any, **kwargs: Any) -> Any:
+            return pool
+
+    request = Request("POST", "http://example.invalid/p?q=1", data=b"body").prepare()
+    response = Own().send(request, timeout=(3, 7))
+    assert response.content == b"from the foreign pool"
+    [call] = pool.calls
+    assert call["url"] == "/p?q=1" and call["method"] == "POST" and call["body"] == b"body"
+    assert call["redirect"] is False and call["preload_content"] is False
+    assert call["chunked"] is False
+    assert (call["timeout"].connect_timeout, call["timeout"].read_timeout) == (3, 7)
+
+
+def test_foreign_pool_errors_mapped_by_name() -> None:
+    class NewConnectionError(Exception):
+        pass
+
+    class MaxRetryError(Exception):
+        def __init__(self, reason: Exception) -> None:
+            super().__init__(reason)
+            self.reason = reason
+
+    class Own(HTTPAdapter):
+        def get_connection_with_tls_context(self, *args: Any, **kwargs: Any) -> Any:
+            return ForeignPool(MaxRetryError(NewConnectionError("refused")))
+
+    with pytest.raises(ConnectionError):
+        Own().send(prepare(), timeout=3)

@@ -127,32 +127,41 @@ class LocationValueError(ValueError, HTTPError):
     """A URL has no usable host."""
 
 
-def to_request_exception(error: HTTPError, request: Any = None) -> Exception:
+def _names(error: BaseException | None) -> set[str]:
+    return {cls.__name__ for cls in type(error).__mro__} if error is not None else set()
+
+
+def to_request_exception(error: BaseException, request: Any = None) -> BaseException:
     """The requests exception that requests raises for urllib3's ``error``.
 
-    Errors requests does not translate come back unchanged.
+    Matched by class name, so that it serves both these classes and urllib3's own (raised by a
+    urllib3 pool a subclass hands the adapter) without importing urllib3. Errors requests does
+    not translate come back unchanged.
     """
-    if isinstance(error, MaxRetryError):
-        reason = error.reason
-        if isinstance(reason, ConnectTimeoutError) and not isinstance(reason, NewConnectionError):
+    names = _names(error)
+    if "MaxRetryError" in names:
+        reason = _names(getattr(error, "reason", None))
+        if "ConnectTimeoutError" in reason and "NewConnectionError" not in reason:
             return exc.ConnectTimeout(error, request=request)
-        if isinstance(reason, ResponseError):
+        if "ResponseError" in reason:
             return exc.RetryError(error, request=request)
-        if isinstance(reason, ProxyError):
+        if "ProxyError" in reason:
             return exc.ProxyError(error, request=request)
-        if isinstance(reason, SSLError):
+        if "SSLError" in reason:
             return exc.SSLError(error, request=request)
         return exc.ConnectionError(error, request=request)
-    if isinstance(error, LocationValueError):
+    if "LocationValueError" in names:
         return exc.InvalidURL(error, request=request)
-    if isinstance(error, (ClosedPoolError, ProtocolError)):
+    if "ClosedPoolError" in names or "ProtocolError" in names:
         return exc.ConnectionError(error, request=request)
-    if isinstance(error, ProxyError):
+    if "ProxyError" in names:
         return exc.ProxyError(error, request=request)
-    if isinstance(error, SSLError):
+    if "SSLError" in names:
         return exc.SSLError(error, request=request)
-    if isinstance(error, ReadTimeoutError):
+    if "ReadTimeoutError" in names:
         return exc.ReadTimeout(error, request=request)
-    if isinstance(error, InvalidHeader):
+    if "InvalidHeader" in names:
         return exc.InvalidHeader(error, request=request)
+    if isinstance(error, OSError) and not isinstance(error, exc.RequestException):
+        return exc.ConnectionError(error, request=request)
     return error
