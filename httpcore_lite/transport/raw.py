@@ -141,6 +141,7 @@ class RawResponse(io.IOBase):
             self._decoder = None
             self._closed_flag = False
         self._source = value
+        self._pull = self._pull_source  # type: ignore[method-assign]
 
     @property
     def _original_response(self) -> Any:
@@ -201,19 +202,20 @@ class RawResponse(io.IOBase):
 
     # -- reading ------------------------------------------------------------------------------
 
-    def _pull(self) -> bytes | None:
-        """The next undecoded body piece, or None at the end of the body."""
-        source = self._source
-        if source is not None:
-            data = source.read(65536)
-            if data:
-                return bytes(data)
-            self._ended = True
-            return None
-        return self._pull_connection()
+    def _pull_source(self) -> bytes | None:
+        """:meth:`_pull` once a file was assigned to :attr:`_fp`: the next piece from it."""
+        data = self._source.read(65536)
+        if data:
+            return bytes(data)
+        self._ended = True
+        return None
 
-    def _pull_connection(self) -> bytes | None:
-        """The next undecoded body piece from the connection, or None at the end of the body."""
+    def _pull(self) -> bytes | None:
+        """The next undecoded body piece from the connection, or None at the end of the body.
+
+        Replaced on the instance by :meth:`_pull_source` when a file is assigned to ``_fp``,
+        so that the usual path pays nothing for it.
+        """
         connection = self._connection
         if connection is None:
             return None
@@ -500,7 +502,7 @@ class _BodyFile:
         parts = [self._rest]
         size = len(self._rest)
         while amt is None or amt < 0 or size < amt:
-            data = self._raw._pull_connection()
+            data = RawResponse._pull(self._raw)  # the connection, whatever _fp now is
             if data is None:
                 break
             parts.append(data)
