@@ -21,7 +21,7 @@ test: lint typecheck pytest
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check httpcore_lite tests benchmarks compat
-	$(BIN)/ruff format --check httpcore_lite
+	$(BIN)/ruff format --check httpcore_lite compat
 
 typecheck: $(VENV)/.test-installed
 	$(BIN)/mypy httpcore_lite

@@ -39,7 +39,7 @@ def fetch(lib: Library) -> Path:
     sdists.mkdir(parents=True, exist_ok=True)
     archive = sdists / f"{stem}.tar.gz"
     if not archive.exists():
-        subprocess.run(
+        result = subprocess.run(
             [
                 sys.executable,
                 "-m",
@@ -53,8 +53,11 @@ def fetch(lib: Library) -> Path:
                 str(sdists),
                 lib.spec,
             ],
-            check=True,
+            capture_output=True,
+            text=True,
         )
+        if result.returncode != 0:
+            sys.exit(f"compat: could not download {lib.spec}:\n{result.stderr}")
     with tarfile.open(archive) as tar:
         tar.extractall(CACHE / "src", filter="data")
     return src

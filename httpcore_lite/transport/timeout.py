@@ -113,7 +113,28 @@ class Timeout:
                 ) from None
         if isinstance(value, Timeout):  # a subclass
             return value
+        kind = type(value)
+        if hasattr(kind, "connect_timeout") and hasattr(kind, "read_timeout"):
+            return cls._from_timeout_like(value)
         return cls(connect=value, read=value)
+
+    @classmethod
+    def _from_timeout_like(cls, other: Any) -> Timeout:
+        """The settings of ``other``, shaped like urllib3's ``Timeout`` (which requests accepts
+        as ``timeout=``), read field by field; its default-timeout sentinel means no limit."""
+
+        def seconds(name: str, fallback: str) -> Any:
+            # urllib3's raw fields first: its properties may raise before the clock starts.
+            value = getattr(other, name) if hasattr(other, name) else getattr(other, fallback)
+            return (
+                value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+            )
+
+        return cls(
+            connect=seconds("_connect", "connect_timeout"),
+            read=seconds("_read", "read_timeout"),
+            total=seconds("total", "total"),
+        )
 
     def start(self) -> Deadline:
         """Start the clock for one call: the returned :class:`Deadline` enforces ``total``."""

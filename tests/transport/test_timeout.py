@@ -211,3 +211,39 @@ def test_deadline_timeout_bound_is_generous_but_real() -> None:
             assert t is not None
             time.sleep(min(t, 0.02))
     assert time.monotonic() - begin < total * 1.5 + 0.1
+
+
+class _Default:
+    """A default-timeout sentinel like urllib3's."""
+
+
+class _U3Timeout:
+    """Shaped like urllib3's Timeout: raw fields, and properties that may refuse to answer."""
+
+    def __init__(self, connect: object = _Default, read: object = _Default, total=None):  # type: ignore[no-untyped-def]
+        self._connect, self._read, self.total = connect, read, total
+
+    @property
+    def connect_timeout(self) -> float:
+        raise AssertionError("the raw fields are read, not the properties")
+
+    read_timeout = connect_timeout
+
+
+def test_from_urllib3_shaped_timeout() -> None:
+    converted = Timeout.from_value(_U3Timeout(connect=0.5, read=2, total=9))
+    assert (converted.connect, converted.read, converted.total) == (0.5, 2, 9)
+    unset = Timeout.from_value(_U3Timeout())
+    assert (unset.connect, unset.read, unset.total) == (None, None, None)
+
+
+def test_urllib3_shaped_timeout_applies(raw_server) -> None:  # type: ignore[no-untyped-def]
+    import httpcore_lite
+
+    def silent(sock) -> None:  # type: ignore[no-untyped-def]
+        sock.recv(65536)
+        time.sleep(1.0)
+
+    server = raw_server(silent)
+    with pytest.raises(ReadTimeout):
+        httpcore_lite.get(server.url, timeout=_U3Timeout(connect=1, read=0.1))
