@@ -18,6 +18,7 @@ SUBMODULES = (
     "compat",
     "cookies",
     "exceptions",
+    "help",
     "hooks",
     "models",
     "packages",
