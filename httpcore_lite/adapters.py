@@ -50,8 +50,9 @@ from .transport.errors import HTTPError as _HTTPError
 from .transport.errors import InvalidHeader as _InvalidHeader
 from .transport.errors import ProxyError as _ProxyError
 from .transport.errors import SSLError as _SSLError
+from .transport.messages import name_origin
 from .transport.pool import ConnectionPool, PoolKey, PoolManager, PoolStats
-from .transport.proxy import basic_proxy_auth, parse_proxy_url
+from .transport.proxy import basic_proxy_auth, parse_proxy_url, with_default_scheme
 from .transport.raw import RawResponse
 from .transport.retry import Retry
 from .transport.timeout import Deadline, Timeout
@@ -383,11 +384,12 @@ class HTTPAdapter(BaseAdapter):
         from .utils import get_encoding_from_headers
 
         response = Response()
-        response.status_code = getattr(resp, "status", None)
+        # Read as requests reads them: a raw response without them gives None.
+        response.status_code = getattr(resp, "status", None)  # type: ignore[assignment]
         response.headers = CaseInsensitiveDict(getattr(resp, "headers", {}))
         response.encoding = get_encoding_from_headers(response.headers)
         response.raw = resp
-        response.reason = getattr(resp, "reason", None)
+        response.reason = getattr(resp, "reason", None)  # type: ignore[assignment]
         url = req.url
         response.url = url.decode("utf-8") if isinstance(url, bytes) else url
         extract_cookies_to_jar(response.cookies, req, resp)
@@ -510,9 +512,9 @@ class HTTPAdapter(BaseAdapter):
         scheme = request.url.partition("://")[0].lower()
         is_proxied_http_request = bool(proxy) and scheme != "https"
         using_socks_proxy = proxy is not None and proxy.lower().startswith("socks")
+        # A path that starts with "//" is sent as it is ("//v:h"), as requests does:
+        # the target goes to our own core verbatim, never re-parsed as an authority.
         url = request.path_url
-        if url.startswith("//"):
-            url = f"/{url.lstrip('/')}"
         if is_proxied_http_request and not using_socks_proxy:
             from .utils import urldefragauth
 
@@ -630,6 +632,7 @@ class HTTPAdapter(BaseAdapter):
             try:
                 conn, started = pool.send(request, clock, target, extra_headers)
             except RequestException as exc:
+                name_origin(exc, pool)
                 if isinstance(exc, (InvalidURL, InvalidSchema, InvalidHeader)):
                     raise
                 if clock.expired:
@@ -761,6 +764,4 @@ def _normalize_proxy(proxy: str) -> str:
     """Prepend ``http://`` to a scheme-less proxy URL and refuse malformed ones early."""
     if any(ch in proxy for ch in "\r\n\x00"):
         raise InvalidProxyURL(f"Proxy URL contains control characters: {proxy!r}")
-    if "://" not in proxy:
-        proxy = "http://" + proxy
-    return proxy
+    return with_default_scheme(proxy)

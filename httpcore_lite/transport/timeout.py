@@ -76,8 +76,8 @@ class Timeout:
         """Build a :class:`Timeout` from anything ``requests``' ``timeout=`` accepts.
 
         ``None`` (wait forever), a number (both connect and read), a ``(connect, read)`` tuple,
-        or a :class:`Timeout` (returned as is). Anything else raises ``ValueError`` with the
-        message requests gives.
+        a :class:`Timeout` (returned as is), or urllib3's ``Timeout`` (its connect, read and
+        total). Anything else raises ``ValueError`` with the message requests gives.
         """
         if type(value) is cls:
             return value  # the hot path: a session's shared Timeout
@@ -113,28 +113,16 @@ class Timeout:
                 ) from None
         if isinstance(value, Timeout):  # a subclass
             return value
-        kind = type(value)
-        if hasattr(kind, "connect_timeout") and hasattr(kind, "read_timeout"):
-            return cls._from_timeout_like(value)
-        return cls(connect=value, read=value)
-
-    @classmethod
-    def _from_timeout_like(cls, other: Any) -> Timeout:
-        """The settings of ``other``, shaped like urllib3's ``Timeout`` (which requests accepts
-        as ``timeout=``), read field by field; its default-timeout sentinel means no limit."""
-
-        def seconds(name: str, fallback: str) -> Any:
-            # urllib3's raw fields first: its properties may raise before the clock starts.
-            value = getattr(other, name) if hasattr(other, name) else getattr(other, fallback)
-            return (
-                value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+        if all(hasattr(value, name) for name in ("_connect", "_read", "total")):
+            # urllib3's Timeout, which requests passes through as it is. Its fields are read
+            # directly (read_timeout needs a started clock when total is set); a field left at
+            # urllib3's default holds a sentinel, not a number: the socket default, no limit.
+            return cls(
+                connect=_seconds_or_none(value._connect),
+                read=_seconds_or_none(value._read),
+                total=_seconds_or_none(value.total),
             )
-
-        return cls(
-            connect=seconds("_connect", "connect_timeout"),
-            read=seconds("_read", "read_timeout"),
-            total=seconds("total", "total"),
-        )
+        return cls(connect=value, read=value)
 
     def start(self) -> Deadline:
         """Start the clock for one call: the returned :class:`Deadline` enforces ``total``."""
@@ -176,6 +164,11 @@ _NO_TIMEOUT = Timeout()
 _FROM_VALUE_CACHE: dict[Any, Timeout] = {}
 _FROM_VALUE_CACHE_SIZE = 128
 _PLAIN = (int, float, type(None))
+
+
+def _seconds_or_none(value: Any) -> Any:
+    """A number of seconds as given; None for anything else (urllib3's default sentinel)."""
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 class Deadline:

@@ -213,37 +213,50 @@ def test_deadline_timeout_bound_is_generous_but_real() -> None:
     assert time.monotonic() - begin < total * 1.5 + 0.1
 
 
-class _Default:
-    """A default-timeout sentinel like urllib3's."""
+class _Urllib3ShapedTimeout:
+    """The fields of urllib3's Timeout, which requests passes through as ``timeout=``."""
 
+    DEFAULT = object()  # urllib3's "socket default" sentinel
 
-class _U3Timeout:
-    """Shaped like urllib3's Timeout: raw fields, and properties that may refuse to answer."""
-
-    def __init__(self, connect: object = _Default, read: object = _Default, total=None):  # type: ignore[no-untyped-def]
-        self._connect, self._read, self.total = connect, read, total
+    def __init__(self, connect=DEFAULT, read=DEFAULT, total=None):  # type: ignore[no-untyped-def]
+        self._connect = connect
+        self._read = read
+        self.total = total
 
     @property
-    def connect_timeout(self) -> float:
-        raise AssertionError("the raw fields are read, not the properties")
-
-    read_timeout = connect_timeout
+    def read_timeout(self) -> float:
+        raise RuntimeError("urllib3 needs a started clock to answer this when total is set")
 
 
-def test_from_urllib3_shaped_timeout() -> None:
-    converted = Timeout.from_value(_U3Timeout(connect=0.5, read=2, total=9))
-    assert (converted.connect, converted.read, converted.total) == (0.5, 2, 9)
-    unset = Timeout.from_value(_U3Timeout())
-    assert (unset.connect, unset.read, unset.total) == (None, None, None)
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        (_Urllib3ShapedTimeout(), Timeout()),
+        (_Urllib3ShapedTimeout(connect=None, read=None), Timeout()),
+        (_Urllib3ShapedTimeout(connect=0.1, read=0.2), Timeout(connect=0.1, read=0.2)),
+        (_Urllib3ShapedTimeout(total=3), Timeout(total=3)),
+        (_Urllib3ShapedTimeout(connect=2, total=5), Timeout(connect=2, total=5)),
+    ],
+)
+def test_urllib3_shaped_timeout_is_read_field_by_field(
+    given: _Urllib3ShapedTimeout, expected: Timeout
+) -> None:
+    assert Timeout.from_value(given) == expected
 
 
-def test_urllib3_shaped_timeout_applies(raw_server) -> None:  # type: ignore[no-untyped-def]
-    import httpcore_lite
+def test_urllib3_shaped_timeout_with_bad_values_is_refused() -> None:
+    with pytest.raises(ValueError):
+        Timeout.from_value(_Urllib3ShapedTimeout(connect=-1))
 
-    def silent(sock) -> None:  # type: ignore[no-untyped-def]
-        sock.recv(65536)
-        time.sleep(1.0)
 
-    server = raw_server(silent)
-    with pytest.raises(ReadTimeout):
-        httpcore_lite.get(server.url, timeout=_U3Timeout(connect=1, read=0.1))
+def test_urllib3_shaped_read_timeout_applies(raw_server) -> None:  # type: ignore[no-untyped-def]
+    import httpcore_lite as requests
+    from tests.servers.raw import read_request, wait_closed
+
+    def handler(sock):  # type: ignore[no-untyped-def]
+        read_request(sock)
+        wait_closed(sock)
+
+    srv = raw_server(handler)
+    with pytest.raises(ReadTimeout, match=r"read timeout=0\.3"):
+        requests.get(srv.url, timeout=_Urllib3ShapedTimeout(connect=2, read=0.3))
