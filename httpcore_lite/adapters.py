@@ -140,6 +140,10 @@ class HTTPAdapter(BaseAdapter):
     :param pool_block: wait for a free connection instead of opening extra ones.
     :param backend: the :class:`~httpcore_lite.transport.backends.NetworkBackend` to use;
         None means TCP + TLS (``TCPBackend``).
+    :param tls_resumption: offer a new https connection the TLS session of an earlier
+        connection to the same pool (same origin, verification, client certificate and proxy),
+        so the server may skip the full handshake. Sessions live in memory and are dropped by
+        :meth:`close`. ``False`` makes every new connection do a full handshake.
 
     Usage::
 
@@ -156,7 +160,10 @@ class HTTPAdapter(BaseAdapter):
         "_pool_maxsize",
         "_pool_block",
         "_backend",
+        "_tls_resumption",
     ]
+
+    _tls_resumption = True
 
     def __init__(
         self,
@@ -165,6 +172,7 @@ class HTTPAdapter(BaseAdapter):
         max_retries: int | Retry | None = DEFAULT_RETRIES,
         pool_block: bool = DEFAULT_POOLBLOCK,
         backend: NetworkBackend | None = None,
+        tls_resumption: bool = True,
     ) -> None:
         if isinstance(max_retries, Retry):
             self.max_retries = max_retries
@@ -179,6 +187,7 @@ class HTTPAdapter(BaseAdapter):
         self._pool_maxsize = pool_maxsize
         self._pool_block = pool_block
         self._backend = backend
+        self._tls_resumption = tls_resumption
         self._keys: dict[tuple[Any, Any, Any], PoolKey] = {}
         self._lock = threading.Lock()
         self._note_overrides()
@@ -236,6 +245,7 @@ class HTTPAdapter(BaseAdapter):
             maxsize=maxsize,
             block=block,
             backend=self._backend,
+            tls_sessions=self._tls_resumption,
             **pool_kwargs,
         )
 
@@ -266,6 +276,7 @@ class HTTPAdapter(BaseAdapter):
             backend=self._backend,
             proxy=parsed,
             proxy_headers=self.proxy_headers(proxy),
+            tls_sessions=self._tls_resumption,
             **kwargs,
         )
 

@@ -14,6 +14,7 @@ connection depends on exactly that.
 from __future__ import annotations
 
 from collections import deque
+from time import perf_counter
 from typing import Any
 
 from ..exceptions import ConnectionError
@@ -21,6 +22,7 @@ from ..protocol import ClientConnection, ResponseComplete, ResponseStarted
 from ..protocol.events import Event
 from .backends.base import NetworkStream
 from .backends.sync import READ_BUFFER_SIZE
+from .facts import ConnectionSetup
 from .timeout import Deadline
 
 __all__ = ["HTTPConnection", "BODY_CHUNK_SIZE"]
@@ -33,7 +35,13 @@ class HTTPConnection:
     """Drives one protocol connection over one stream, one request/response cycle at a time.
 
     ``pool`` is the :class:`~.pool.ConnectionPool` the connection belongs to (``None`` for a
-    standalone connection); responses hand the connection back through it.
+    standalone connection); responses hand the connection back through it. ``setup`` records
+    how the connection was opened, ``sessions`` is the pool's TLS session cache (handed this
+    connection's session after its first response), both optional.
+
+    Per exchange the connection notes three ``perf_counter`` readings for the response's
+    :class:`~.facts.ConnectionInfo`: when the request reached the pool (``started_at``, set
+    by the pool), when it was written, and when the first response byte arrived.
     """
 
     __slots__ = (
@@ -45,12 +53,33 @@ class HTTPConnection:
         "body_sent",
         "received",
         "verified",
+        "setup",
+        "sessions",
+        "reused",
+        "replaced",
+        "started_at",
+        "sent_at",
+        "first_byte_at",
         "__weakref__",
     )
 
-    def __init__(self, stream: NetworkStream, pool: Any = None, verified: bool = False) -> None:
+    def __init__(
+        self,
+        stream: NetworkStream,
+        pool: Any = None,
+        verified: bool = False,
+        setup: ConnectionSetup | None = None,
+        sessions: Any = None,
+    ) -> None:
         self.stream = stream
         self.pool = pool
+        self.setup = setup
+        self.sessions = sessions
+        #: The current exchange: on a connection taken from the idle set; the id of the dead
+        #: connection it replaces (a transparent retry); its clock readings.
+        self.reused = False
+        self.replaced: int | None = None
+        self.started_at = self.sent_at = self.first_byte_at = 0.0
         self._proto = ClientConnection(buffer_body=False)
         self._events: deque[Event] = deque()
         #: Number of requests sent on this connection so far.
@@ -88,7 +117,9 @@ class HTTPConnection:
             if proto.body_is_streaming:
                 self._send_body(request.body, clock)
             self.body_sent = True
+            self.sent_at = perf_counter()
         except ConnectionError as exc:
+            self.sent_at = perf_counter()
             write_error = exc
         try:
             return self._receive_head(clock)
@@ -124,8 +155,9 @@ class HTTPConnection:
         read = self.stream.read
         while True:
             data = read(READ_BUFFER_SIZE, clock.read_timeout())
-            if data:
+            if data and not self.received:
                 self.received = True
+                self.first_byte_at = perf_counter()
             events = proto.receive_data(data)
             if events:
                 started = events[0]
@@ -219,6 +251,9 @@ class HTTPConnection:
 
     def response_done(self) -> None:
         """The response ended: hand the connection back to its pool, or close it."""
+        if self.cycles == 1 and self.sessions is not None:
+            # The first response has been read, so a TLS 1.3 server's tickets have arrived.
+            self.sessions.save(self.stream)
         if self._proto.reusable and not self._events:
             self._proto.start_next_cycle()
             if self.pool is not None:
