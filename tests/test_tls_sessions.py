@@ -115,3 +115,23 @@ def test_session_cache_is_bounded_and_tied_to_its_context(tls_server, ca_bundle:
     single = SessionCache()
     single._entries.append((context, saved))
     assert single.take(context) is saved and single.take(context) is saved
+
+
+def test_a_backend_without_the_session_argument_still_works(tls_server, ca_bundle: str) -> None:
+    """A stream class written before resumption existed is never offered a session."""
+    from httpcore_lite.transport.backends import TCPBackend
+    from httpcore_lite.transport.backends.sync import SocketStream
+
+    class OldStream(SocketStream):
+        def start_tls(self, ssl_context, server_hostname, timeout):  # type: ignore[no-untyped-def,override]
+            return super().start_tls(ssl_context, server_hostname, timeout)
+
+    class OldBackend(TCPBackend):
+        def connect_tcp(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            stream = super().connect_tcp(*args, **kwargs)
+            stream.__class__ = OldStream
+            return stream
+
+    session, _ = _session(ca_bundle, backend=OldBackend())
+    infos = [session.get(tls_server.url + "/").connection_info for _ in range(3)]
+    assert [i.tls_session_resumed for i in infos] == [False, False, False]

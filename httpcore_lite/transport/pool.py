@@ -39,7 +39,7 @@ from .connection import HTTPConnection
 from .facts import ConnectionSetup, next_connection_id, tls_facts
 from .proxy import ProxyURL, open_tunnel
 from .timeout import Deadline
-from .tls_sessions import SessionCache
+from .tls_sessions import SessionCache, accepts_session
 
 __all__ = ["PoolKey", "PoolStats", "ConnectionPool", "PoolManager", "IDEMPOTENT_METHODS"]
 
@@ -334,7 +334,9 @@ class ConnectionPool:
 
         try:
             context = self.ssl_context or context_for(self.key.verify, self.key.cert)
-            session = None if sessions is None else sessions.take(context)
+            session = None
+            if sessions is not None and accepts_session(stream):
+                session = sessions.take(context)
             if session is not None:
                 return stream.start_tls(context, host, clock.connect_timeout(), session=session)
             return stream.start_tls(context, host, clock.connect_timeout())

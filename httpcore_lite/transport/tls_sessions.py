@@ -23,15 +23,35 @@ Rules:
 
 from __future__ import annotations
 
+import inspect
 import ssl
 import threading
 from collections import deque
 from typing import Any
 
-__all__ = ["SessionCache", "MAX_SESSIONS"]
+__all__ = ["SessionCache", "MAX_SESSIONS", "accepts_session"]
 
 #: Sessions kept per pool. Concurrent fresh connections each leave one; a few suffice.
 MAX_SESSIONS = 8
+
+
+_accepts: dict[type, bool] = {}
+
+
+def accepts_session(stream: Any) -> bool:
+    """Whether ``stream.start_tls`` takes a ``session`` (a backend written before resumption
+    existed may not: its connections then simply make full handshakes)."""
+    kind = type(stream)
+    known = _accepts.get(kind)
+    if known is None:
+        try:
+            parameters = inspect.signature(kind.start_tls).parameters
+        except (TypeError, ValueError):
+            parameters = {}  # type: ignore[assignment]
+        known = _accepts[kind] = "session" in parameters or any(
+            p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()
+        )
+    return known
 
 
 class SessionCache:
