@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: test lint typecheck pytest bench bench-quick clean
+.PHONY: test lint typecheck pytest wheel-check bench bench-quick clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ typecheck: $(VENV)/.test-installed
 
 pytest: $(VENV)/.test-installed
 	$(BIN)/python -m pytest
+
+# Build the wheel and sdist, install each (not editable) into a fresh venv and smoke-test it.
+wheel-check: $(VENV)/.test-installed
+	$(BIN)/python .ci/wheel_check.py
 
 bench: $(VENV)/.bench-installed
 	$(BIN)/python -m benchmarks

@@ -20,8 +20,7 @@ from typing import Any
 from ..exceptions import ConnectionError
 from ..protocol import ClientConnection, ResponseComplete, ResponseStarted
 from ..protocol.events import Event
-from .backends.base import NetworkStream
-from .backends.sync import READ_BUFFER_SIZE
+from .backends.base import READ_BUFFER_SIZE, NetworkStream
 from .facts import ConnectionSetup
 from .timeout import Deadline
 

@@ -348,7 +348,7 @@ def test_streams_do_not_leak_fds(raw_server):
 
 
 def test_server_hostname_is_idna_encoded():
-    from httpcore_lite.transport.backends.sync import _idna_hostname
+    from httpcore_lite.transport.backends.tcp import _idna_hostname
 
     assert _idna_hostname("bücher.example") == "xn--bcher-kva.example"
     assert _idna_hostname("[::1]") == "::1"

@@ -21,8 +21,8 @@ import pytest
 import httpcore_lite as requests
 from httpcore_lite import exceptions
 from httpcore_lite.protocol import BodyData, ClientConnection, ResponseComplete, ResponseStarted
+from tests.protocol.test_connection import Req
 from tests.servers.raw import RawServer, canned, read_request, response
-from tests.test_protocol import Req
 
 RawFactory = Callable[[Callable[[socket.socket], None]], RawServer]
 
