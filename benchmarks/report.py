@@ -384,6 +384,7 @@ def plot(results: dict[str, Any], path: str) -> str | None:
         if c not in FLOORS and any(c in results["scenarios"][k]["summary"] for k in keys)
     ]
     colors = {c: f"C{i}" for i, c in enumerate(clients)}
+    labelled: set[str] = set()
     for ax, group in zip(axes[0], groups, strict=True):
         stream = results["scenarios"][group[0]]["scenario"]["kind"] == "stream"
         width = 0.8 / max(1, len(clients))
@@ -404,20 +405,23 @@ def plot(results: dict[str, Any], path: str) -> str | None:
                         yerr=[[r["median"] - r["min"]], [r["max"] - r["median"]]],
                         capsize=2,
                         color=colors[client],
-                        label=LABELS[client] if j == 0 else None,
+                        label=None if client in labelled else LABELS[client],
                     )
+                    labelled.add(client)
                     top = max(top, r["max"])
                     if client != "requests" and "requests" in runs:
                         ratios = round_ratios(runs, client, "requests")
                         if ratios:
                             ax.text(
                                 x,
-                                r["median"] * 1.05,
+                                r["median"] / 1.12,
                                 f"{statistics.median(ratios):.1f}x",
                                 ha="center",
-                                va="bottom",
-                                fontsize=6,
+                                va="top",
+                                fontsize=6.5,
                                 rotation=90,
+                                color="white",
+                                fontweight="bold",
                             )
                 if s.get("errors"):
                     y = r["median"] if r is not None else None
@@ -453,8 +457,9 @@ def plot(results: dict[str, Any], path: str) -> str | None:
                     colors="black",
                     linestyles=style,
                     linewidth=1.2,
-                    label=label if j == 0 else None,
+                    label=None if floor in labelled else label,
                 )
+                labelled.add(floor)
                 top = max(top, f["median"])
         ax.set_yscale("log")
         ax.set_ylim(top=top * 3 if top else None)
@@ -462,7 +467,12 @@ def plot(results: dict[str, Any], path: str) -> str | None:
         ax.set_xticklabels(group, rotation=30, ha="right", fontsize=8)
         ax.set_ylabel(("MB/s" if stream else "requests/s") + " (log scale; higher is better)")
         ax.grid(axis="y", which="major", alpha=0.3)
-    axes[0][0].legend(fontsize="x-small", ncol=2, loc="upper right")
+    handles, names = [], []
+    for ax in axes[0]:
+        for handle, name in zip(*ax.get_legend_handles_labels(), strict=True):
+            handles.append(handle)
+            names.append(name)
+    axes[0][0].legend(handles, names, fontsize="x-small", ncol=4, loc="upper left")
     fig.suptitle(
         f"httpcore_lite benchmark, {results['meta']['date']}: median of rounds (whiskers "
         "min–max); on bars: multiple of requests, same round; red x: errors",

@@ -34,7 +34,8 @@ context, so session tickets it issues can be used to resume (``handshakes`` and 
 count full and resumed handshakes; ``cpu`` is the server process's CPU time, which is how the
 cost of handshakes shows). An http and an https listener share their counters.
 
-Run standalone: ``python -m benchmarks.server --port 8080`` (binds 127.0.0.1 only).
+Run standalone: ``python -m benchmarks.server --port 8080`` (binds 127.0.0.1 only); add
+``--https-port 8443`` for an https listener with a throw-away trustme CA, whose path is printed.
 """
 
 from __future__ import annotations
@@ -396,12 +397,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="httpcore_lite benchmark server (127.0.0.1)")
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument("--cpu", type=int, default=None, help="pin to this CPU")
+    parser.add_argument(
+        "--https-port", type=int, default=None, help="also serve https here (needs trustme)"
+    )
     args = parser.parse_args()
     if args.cpu is not None:
         os.sched_setaffinity(0, {args.cpu})
     server = BenchServer(args.port)
     server.start()
     print(f"serving on {server.url} (Ctrl-C stops)", flush=True)
+    if args.https_port is not None:
+        import tempfile
+
+        from benchmarks.__main__ import _tls_files
+
+        ca, cert, key = _tls_files(tempfile.mkdtemp(prefix="hcl-bench-tls-")) or ("", "", "")
+        secure = BenchServer(args.https_port, ssl_context=tls_context(cert, key))
+        secure.counters = server.counters
+        secure.start()
+        print(f"serving on {secure.url}, certificate issued by the CA in {ca}", flush=True)
     try:
         while True:
             time.sleep(3600)

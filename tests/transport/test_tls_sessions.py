@@ -120,7 +120,7 @@ def test_session_cache_is_bounded_and_tied_to_its_context(tls_server, ca_bundle:
 def test_a_backend_without_the_session_argument_still_works(tls_server, ca_bundle: str) -> None:
     """A stream class written before resumption existed is never offered a session."""
     from httpcore_lite.transport.backends import TCPBackend
-    from httpcore_lite.transport.backends.sync import SocketStream
+    from httpcore_lite.transport.backends.tcp import SocketStream
 
     class OldStream(SocketStream):
         def start_tls(self, ssl_context, server_hostname, timeout):  # type: ignore[no-untyped-def,override]
