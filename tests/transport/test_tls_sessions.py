@@ -62,6 +62,7 @@ def test_off_switch_makes_full_handshakes(tls_server, ca_bundle: str) -> None:
     assert all(pool.sessions is None for pool in adapter.poolmanager.pools.values())
 
 
+@pytest.mark.filterwarnings("ignore::httpcore_lite.exceptions.InsecureRequestWarning")
 def test_sessions_never_cross_pool_keys(tls_server, ca_bundle: str) -> None:
     session, adapter = _session(ca_bundle)
     by_name = session.get(tls_server.url + "/").connection_info
