@@ -9,7 +9,10 @@ sees it, with the original kept as ``__cause__``. Users only ever need to catch
 from __future__ import annotations
 
 from json import JSONDecodeError as _CompatJSONDecodeError
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .models import PreparedRequest, Request, Response
 
 
 class RequestException(IOError):
@@ -20,11 +23,11 @@ class RequestException(IOError):
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        response = kwargs.pop("response", None)
+        response: Response | None = kwargs.pop("response", None)
         self.response = response
-        self.request = kwargs.pop("request", None)
+        self.request: Request | PreparedRequest | None = kwargs.pop("request", None)
         if response is not None and not self.request and hasattr(response, "request"):
-            self.request = self.response.request
+            self.request = response.request
         super().__init__(*args, **kwargs)
 
 
@@ -71,6 +74,16 @@ class NewConnectionError(ConnectionError):
 
     A subclass so that users still catch it as :class:`ConnectionError`, while retry logic can see
     that the request never left and is therefore always safe to send again.
+    """
+
+
+class RemoteDisconnected(ConnectionError):
+    """The peer closed the connection before sending a single byte of the response.
+
+    On a kept-alive connection this is the usual sign that the server dropped it while it sat
+    idle, so the request never reached a handler: a retry on a fresh connection is safe for an
+    idempotent request (and for any request whose body never left). A subclass so that users
+    still catch it as :class:`ConnectionError`; retry logic tests the type, never the message.
     """
 
 

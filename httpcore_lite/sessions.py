@@ -28,7 +28,7 @@ from collections.abc import Callable, Generator, Mapping, MutableMapping
 from datetime import timedelta
 from http.cookiejar import CookieJar
 from time import perf_counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from .adapters import BaseAdapter, HTTPAdapter
@@ -64,6 +64,27 @@ from .utils import (  # noqa: F401  (should_bypass_proxies re-exported, as reque
     should_bypass_proxies,
     to_key_val_list,
 )
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from ._types import (
+        AuthType,
+        CertType,
+        CookiesType,
+        DataType,
+        FilesType,
+        HeadersType,
+        HooksType,
+        ParamsType,
+        ProxiesType,
+        RequestKwargs,
+        TimeoutType,
+        VerifyType,
+        _GetKwargs,
+        _PostKwargs,
+        _PutKwargs,
+    )
 
 __all__ = [
     "Session",
@@ -592,17 +613,17 @@ class Session(SessionRedirectMixin):
         "max_redirects",
     ]
 
-    headers: CaseInsensitiveDict
-    auth: Any
+    headers: CaseInsensitiveDict[str | bytes]
+    auth: AuthType
     proxies: dict[str, str]
     hooks: dict[str, list[Any]]
-    params: Any
+    params: ParamsType
     stream: bool
     verify: bool | str
-    cert: Any
+    cert: CertType
     max_redirects: int
     trust_env: bool
-    cookies: Any
+    cookies: RequestsCookieJar
     adapters: MutableMapping[str, BaseAdapter]
 
     def __init__(self) -> None:
@@ -684,19 +705,19 @@ class Session(SessionRedirectMixin):
         self,
         method: str | bytes,
         url: str | bytes,
-        params: Any = None,
-        data: Any = None,
-        headers: Any = None,
-        cookies: Any = None,
-        files: Any = None,
-        auth: Any = None,
-        timeout: Any = None,
+        params: ParamsType = None,
+        data: DataType = None,
+        headers: HeadersType = None,
+        cookies: CookiesType = None,
+        files: FilesType = None,
+        auth: AuthType = None,
+        timeout: TimeoutType = None,
         allow_redirects: bool = True,
-        proxies: dict[str, str] | None = None,
-        hooks: Any = None,
+        proxies: ProxiesType = None,
+        hooks: HooksType = None,
         stream: bool | None = None,
-        verify: bool | str | None = None,
-        cert: Any = None,
+        verify: VerifyType = None,
+        cert: CertType = None,
         json: Any = None,
     ) -> Response:
         """Construct a :class:`Request`, prepare it with this session's settings and send it.
@@ -758,7 +779,9 @@ class Session(SessionRedirectMixin):
             cert=settings["cert"],
         )
 
-    def get(self, url: str | bytes, params: Any = None, **kwargs: Any) -> Response:
+    def get(
+        self, url: str | bytes, params: ParamsType = None, **kwargs: Unpack[_GetKwargs]
+    ) -> Response:
         r"""Send a GET request. Returns :class:`Response`.
 
         :param url: URL for the new :class:`Request` object.
@@ -768,12 +791,12 @@ class Session(SessionRedirectMixin):
         kwargs.setdefault("allow_redirects", True)
         return self.request("GET", url, params=params, **kwargs)
 
-    def options(self, url: str | bytes, **kwargs: Any) -> Response:
+    def options(self, url: str | bytes, **kwargs: Unpack[RequestKwargs]) -> Response:
         r"""Send an OPTIONS request. Returns :class:`Response`."""
         kwargs.setdefault("allow_redirects", True)
         return self.request("OPTIONS", url, **kwargs)
 
-    def head(self, url: str | bytes, **kwargs: Any) -> Response:
+    def head(self, url: str | bytes, **kwargs: Unpack[RequestKwargs]) -> Response:
         r"""Send a HEAD request. Returns :class:`Response`.
 
         Redirects are not followed unless ``allow_redirects=True`` is passed.
@@ -781,7 +804,13 @@ class Session(SessionRedirectMixin):
         kwargs.setdefault("allow_redirects", False)
         return self.request("HEAD", url, **kwargs)
 
-    def post(self, url: str | bytes, data: Any = None, json: Any = None, **kwargs: Any) -> Response:
+    def post(
+        self,
+        url: str | bytes,
+        data: DataType = None,
+        json: Any = None,
+        **kwargs: Unpack[_PostKwargs],
+    ) -> Response:
         r"""Send a POST request. Returns :class:`Response`.
 
         :param data: (optional) Dictionary, list of tuples, bytes, or file-like object.
@@ -789,15 +818,19 @@ class Session(SessionRedirectMixin):
         """
         return self.request("POST", url, data=data, json=json, **kwargs)
 
-    def put(self, url: str | bytes, data: Any = None, **kwargs: Any) -> Response:
+    def put(
+        self, url: str | bytes, data: DataType = None, **kwargs: Unpack[_PutKwargs]
+    ) -> Response:
         r"""Send a PUT request. Returns :class:`Response`."""
         return self.request("PUT", url, data=data, **kwargs)
 
-    def patch(self, url: str | bytes, data: Any = None, **kwargs: Any) -> Response:
+    def patch(
+        self, url: str | bytes, data: DataType = None, **kwargs: Unpack[_PutKwargs]
+    ) -> Response:
         r"""Send a PATCH request. Returns :class:`Response`."""
         return self.request("PATCH", url, data=data, **kwargs)
 
-    def delete(self, url: str | bytes, **kwargs: Any) -> Response:
+    def delete(self, url: str | bytes, **kwargs: Unpack[RequestKwargs]) -> Response:
         r"""Send a DELETE request. Returns :class:`Response`."""
         return self.request("DELETE", url, **kwargs)
 
@@ -890,7 +923,7 @@ class Session(SessionRedirectMixin):
     def merge_environment_settings(
         self,
         url: str,
-        proxies: dict[str, str] | None,
+        proxies: Mapping[str, str] | None,
         stream: bool | None,
         verify: bool | str | None,
         cert: Any,

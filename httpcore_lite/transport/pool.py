@@ -32,10 +32,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from ..exceptions import ConnectionError, ConnectTimeout, NewConnectionError, ProxyError, Timeout
+from ..exceptions import (
+    ConnectionError,
+    ConnectTimeout,
+    NewConnectionError,
+    ProxyError,
+    RemoteDisconnected,
+)
 from ..protocol import ResponseStarted
 from .backends.base import NetworkBackend, NetworkStream, SocketOption
-from .connection import HTTPConnection
+from .connection import EXPECT_CONTINUE_TIMEOUT, HTTPConnection
 from .facts import ConnectionSetup, next_connection_id, tls_facts
 from .proxy import ProxyURL, open_tunnel
 from .timeout import Deadline
@@ -127,6 +133,7 @@ class ConnectionPool:
         source_address: tuple[str, int] | None = None,
         socket_options: Iterable[SocketOption] | None = None,
         ssl_context: ssl.SSLContext | None = None,
+        expect_continue_timeout: float = EXPECT_CONTINUE_TIMEOUT,
         tls_sessions: bool = True,
     ) -> None:
         self.key = key
@@ -143,6 +150,8 @@ class ConnectionPool:
         #: A caller-supplied context (``init_poolmanager(ssl_context=...)``) replaces the one
         #: built from ``verify``/``cert`` for the origin's TLS.
         self.ssl_context = ssl_context
+        #: Seconds a request with ``Expect: 100-continue`` waits for ``100 Continue``.
+        self.expect_continue_timeout = expect_continue_timeout
         #: TLS sessions offered to new connections (None: resumption off, or not https).
         self.sessions = SessionCache() if tls_sessions and key.scheme == "https" else None
         self._lock = threading.RLock()
@@ -320,7 +329,9 @@ class ConnectionPool:
             proxy=None if proxy is None else f"{proxy.scheme}://{proxy.host}:{proxy.port}",
             tunnel=proxy is not None and key.scheme == "https",
         )
-        return HTTPConnection(stream, self, verified, setup, self.sessions)
+        return HTTPConnection(
+            stream, self, verified, self.expect_continue_timeout, setup, self.sessions
+        )
 
     def _start_tls(
         self,
@@ -368,8 +379,7 @@ class ConnectionPool:
             conn.discard()
             if not (
                 reused
-                and not conn.received
-                and not isinstance(exc, (Timeout, ProxyError))
+                and isinstance(exc, RemoteDisconnected)  # the request never got an answer
                 and (request.method in IDEMPOTENT_METHODS or not conn.body_sent)
                 and _replayable(request)
             ):
@@ -475,6 +485,7 @@ class PoolManager:
                 self.connection_pool_kw.get("source_address"),
                 self.connection_pool_kw.get("socket_options"),
                 self.connection_pool_kw.get("ssl_context"),
+                self.connection_pool_kw.get("expect_continue_timeout", EXPECT_CONTINUE_TIMEOUT),
                 self.tls_sessions,
             )
             self.pools[key] = pool

@@ -122,3 +122,26 @@ def test_trace_hook_sees_every_response_once(httpbin_url: str) -> None:
 
 def test_no_facts_without_our_transport() -> None:
     assert requests.Response().connection_info is None
+
+
+def test_first_byte_is_the_final_response_not_100_continue(raw_server) -> None:  # type: ignore[no-untyped-def]
+    """The body goes out after the 100 Continue, so a first byte taken from the 100 would come
+    before the request was sent."""
+
+    def handler(sock: socket.socket) -> None:
+        buf = b""
+        while b"\r\n\r\n" not in buf:
+            buf += sock.recv(65536)
+        head, _, rest = buf.partition(b"\r\n\r\n")
+        length = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
+        sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
+        while len(rest) < length:
+            rest += sock.recv(65536)
+        sock.sendall(response(200, b"got %d" % len(rest)))
+
+    server = raw_server(handler)
+    with requests.Session() as session:
+        r = session.post(server.url, data=b"x" * 300_000, headers={"Expect": "100-continue"})
+    assert r.content == b"got 300000"
+    info = r.connection_info
+    assert 0 < info.request_sent <= info.first_byte <= info.complete

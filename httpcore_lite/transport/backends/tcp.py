@@ -230,7 +230,11 @@ class TCPBackend(NetworkBackend):
         try:
             lookup_host = host if host.isascii() else _idna_hostname(host)
             infos = socket.getaddrinfo(lookup_host, port, 0, socket.SOCK_STREAM)
-        except (socket.gaierror, UnicodeError) as exc:
+        except TimeoutError as exc:  # a resolver that gave up (patched or green resolvers)
+            raise ConnectTimeout(
+                f"Resolving {host} timed out. (connect timeout={timeout})"
+            ) from exc
+        except (OSError, UnicodeError) as exc:  # socket.gaierror and any other resolver failure
             raise _connect_error(host, port, exc) from exc
         dns_time = time.perf_counter() - resolving
         options = list(self.default_socket_options)
