@@ -20,6 +20,7 @@ the server may or may not be reading the body we never sent.
 
 from __future__ import annotations
 
+import os
 import time
 from collections import deque
 from time import perf_counter
@@ -77,6 +78,7 @@ class HTTPConnection:
         "started_at",
         "sent_at",
         "first_byte_at",
+        "pid",
         "__weakref__",
     )
 
@@ -110,6 +112,8 @@ class HTTPConnection:
         self.received = False
         #: The stream was verified against a trusted CA (TLS with verification on).
         self.verified = verified
+        #: The process that opened the connection: after a fork only it may use the socket.
+        self.pid = os.getpid()
 
     # -- one exchange -------------------------------------------------------------------------
 

@@ -63,7 +63,7 @@ class ConnectionInfo:
 
     Where: ``local_address`` and ``peer_address`` (the proxy's address when going through
     one); ``proxy`` (the proxy URL without credentials, or None) and ``tunnel`` (a ``CONNECT``
-    tunnel carries the request). TLS: ``tls_version`` (``"TLSv1.3"``), ``tls_cipher``,
+    tunnel or a SOCKS hop carries the request). TLS: ``tls_version`` (``"TLSv1.3"``), ``tls_cipher``,
     ``alpn_protocol`` and ``tls_session_resumed`` (the handshake resumed an earlier session
     instead of a full exchange); all None over plain http.
     """
