@@ -145,3 +145,11 @@ def test_first_byte_is_the_final_response_not_100_continue(raw_server) -> None: 
     assert r.content == b"got 300000"
     info = r.connection_info
     assert 0 < info.request_sent <= info.first_byte <= info.complete
+
+
+def test_socks_hop_is_a_tunnel(socks_proxy_port: int, httpbin_url: str) -> None:
+    proxy = f"socks5h://127.0.0.1:{socks_proxy_port}"
+    with requests.Session() as session:
+        info = session.get(httpbin_url + "/get", proxies={"http": proxy}).connection_info
+    assert info.proxy == proxy and info.tunnel
+    assert info.peer_address == ("127.0.0.1", socks_proxy_port)
