@@ -11,16 +11,19 @@ import multiprocessing
 import os
 import platform
 import sys
+import tempfile
 import time
 from typing import Any
 from urllib.parse import urlsplit
 
-from benchmarks import clients, report, scenarios
+from benchmarks import clients, floors, report, scenarios
 from benchmarks.server import fetch_stats, serve_in_process
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RESULTS = os.path.join(HERE, "results")
 PROXY_VARS = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
+#: Every client is given the test CA explicitly; these must not change what any of them trusts.
+CA_VARS = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -73,10 +76,29 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def _clean_env() -> None:
-    """127.0.0.1 only: a proxy variable in the environment must not reroute the clients."""
+    """127.0.0.1 only: a proxy variable in the environment must not reroute the clients, and
+    a CA variable must not decide what they trust."""
     for var in PROXY_VARS:
         os.environ.pop(var, None)
         os.environ.pop(var.upper(), None)
+    for var in CA_VARS:
+        os.environ.pop(var, None)
+
+
+def _tls_files(directory: str) -> tuple[str, str, str] | None:
+    """A throw-away CA and a server certificate for localhost (trustme, RSA 2048 like most
+    public servers): ``(ca, cert chain, key)`` paths, or None without trustme."""
+    try:
+        import trustme
+    except ImportError:
+        return None
+    ca = trustme.CA(key_type=trustme.KeyType.RSA)
+    cert = ca.issue_cert("localhost", "127.0.0.1")
+    paths = tuple(os.path.join(directory, name) for name in ("ca.pem", "server.pem", "key.pem"))
+    ca.cert_pem.write_to_path(paths[0])
+    cert.private_key_and_cert_chain_pem.write_to_path(paths[1])
+    cert.private_key_pem.write_to_path(paths[2])
+    return paths  # type: ignore[return-value]
 
 
 def _machine() -> str:
@@ -106,16 +128,22 @@ def _versions(names: list[str]) -> dict[str, str]:
     return out
 
 
-def start_server(cpu: int | None) -> tuple[Any, str]:
+def start_server(
+    cpu: int | None, tls: tuple[str, str, str] | None = None
+) -> tuple[Any, str, str | None]:
+    """The embedded server in its own process: ``(process, http URL, https URL or None)``."""
     ctx = multiprocessing.get_context("spawn")
     parent, child = ctx.Pipe()
-    proc = ctx.Process(target=serve_in_process, args=(child, cpu), daemon=True)
+    tls_files = None if tls is None else (tls[1], tls[2])
+    proc = ctx.Process(target=serve_in_process, args=(child, cpu, tls_files), daemon=True)
     proc.start()
     if not parent.poll(30):
         proc.terminate()
         raise RuntimeError("the benchmark server did not start")
-    port = parent.recv()
-    return proc, f"http://127.0.0.1:{port}"
+    ports = parent.recv()
+    if tls_files is None:
+        return proc, f"http://127.0.0.1:{ports}", None
+    return proc, f"http://127.0.0.1:{ports[0]}", f"https://localhost:{ports[1]}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -127,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
         os.sched_setaffinity(0, {cpu})
 
     server_proc = None
+    https_base = None
+    tls_dir = tempfile.TemporaryDirectory(prefix="hcl-bench-tls-")
     if args.server:
         parts = urlsplit(args.server)
         if parts.hostname not in ("127.0.0.1", "localhost", "::1"):
@@ -137,20 +167,26 @@ def main(argv: list[str] | None = None) -> int:
             small_path += "?" + parts.query
         server_desc = f"external {args.server}"
     else:
-        server_proc, base = start_server(cpu)
+        tls = _tls_files(tls_dir.name)
+        server_proc, base, https_base = start_server(cpu, tls)
+        if tls is not None:
+            floors.CA_BUNDLE = tls[0]
         small_path = scenarios.SMALL
         server_desc = f"embedded (benchmarks/server.py) at {base}"
+        if https_base:
+            server_desc += f" and {https_base} (trustme CA, RSA 2048)"
     try:
         if args.profile:
             from benchmarks.profile import profile
 
             print(profile(args.profile, base, small_path))
             return 0
-        return run(args, argv, base, small_path, server_desc, cpu)
+        return run(args, argv, base, small_path, server_desc, cpu, https_base)
     finally:
         if server_proc is not None:
             server_proc.terminate()
             server_proc.join(5)
+        tls_dir.cleanup()
 
 
 def run(
@@ -160,6 +196,7 @@ def run(
     small_path: str,
     server_desc: str,
     cpu: int | None,
+    https_base: str | None = None,
 ) -> int:
     counted = fetch_stats(base) is not None
     if args.server and counted:
@@ -169,7 +206,7 @@ def run(
     if "h11" not in names:
         print("the h11 floor is the reference of every ratio: it must run", file=sys.stderr)
         return 2
-    scens = scenarios.build(args.quick, small_path)
+    scens = scenarios.build(args.quick, small_path, https=https_base is not None)
     if args.scenarios:
         keys = set(args.scenarios.split(","))
         scens = [s for s in scens if s.key in keys]
@@ -212,10 +249,12 @@ def run(
         if sc.ours_only and not counted:
             entry["skipped"] = "needs the embedded server's routes"
             continue
-        runs: dict[str, list[dict[str, Any]]] = {n: [] for n in names}
+        here = [n for n in names if sc.resumption or n not in clients.RESUMPTION_CONTROLS]
+        runs: dict[str, list[dict[str, Any]]] = {n: [] for n in here}
+        url = https_base if sc.https and https_base else base
         n_rounds = stream_rounds if sc.kind == "stream" else rounds
         for r in range(n_rounds):
-            order = names[r % len(names) :] + names[: r % len(names)]
+            order = here[r % len(here) :] + here[: r % len(here)]
             for pos, name in enumerate(order):
                 elapsed = time.monotonic() - started
                 progress.show(
@@ -226,7 +265,7 @@ def run(
                     if sc.kind == "stream":
                         rec = scenarios.run_stream(name, sc, base, counted)
                     else:
-                        rec = scenarios.run_requests(name, sc, base, counted)
+                        rec = scenarios.run_requests(name, sc, url, counted, base)
                 except (
                     Exception
                 ) as exc:  # a client that cannot run a scenario is reported, not fatal

@@ -20,6 +20,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from benchmarks import floors
 from benchmarks.floors import CHUNK, H11Floor, RawFloor
 
 # urllib3 logs a warning per discarded connection when a pool overflows; the tables say it.
@@ -32,6 +33,8 @@ class _SessionLike:
 
     def setup(self, base_url: str, pool_size: int | None = None) -> None:
         self.base = base_url.rstrip("/")
+        #: https: verify against the test CA, given explicitly to every client
+        self.ca = floors.CA_BUNDLE if self.base.startswith("https://") else None
 
     def teardown(self) -> None:
         pass
@@ -43,19 +46,24 @@ class _SessionLike:
 class HttpcoreLiteClient(_SessionLike):
     name = "httpcore_lite"
     label = "httpcore_lite"
+    resume = True  # TLS session resumption (the default)
 
     def setup(self, base_url: str, pool_size: int | None = None) -> None:
         super().setup(base_url, pool_size)
         from httpcore_lite import sessions
 
         self.session = sessions.Session()
-        if pool_size:
+        if self.ca:
+            self.session.verify = self.ca
+        if pool_size or not self.resume:
             from httpcore_lite.adapters import HTTPAdapter
 
-            self.session.mount(
-                "http://",
-                HTTPAdapter(pool_connections=1, pool_maxsize=pool_size, pool_block=True),
-            )
+            kwargs: dict[str, Any] = {"tls_resumption": self.resume}
+            if pool_size:
+                kwargs.update(pool_connections=1, pool_maxsize=pool_size, pool_block=True)
+            self.session.mount("http://", HTTPAdapter(**kwargs))
+            self.session.mount("https://", HTTPAdapter(**kwargs))
+        self._kw = {"verify": self.ca} if self.ca else {}
         try:
             from httpcore_lite import api
 
@@ -67,7 +75,7 @@ class HttpcoreLiteClient(_SessionLike):
         return len(self.session.get(self.base + path).content or b"")
 
     def one_shot(self, path: str) -> int:
-        return len(self._get(self.base + path).content or b"")
+        return len(self._get(self.base + path, **self._kw).content or b"")
 
     def stream(self, path: str, chunk_size: int = CHUNK) -> int:
         total = 0
@@ -91,6 +99,15 @@ class HttpcoreLiteClient(_SessionLike):
         }
 
 
+class HttpcoreLiteNoResumeClient(HttpcoreLiteClient):
+    """httpcore_lite with ``HTTPAdapter(tls_resumption=False)``: the resumption scenario's
+    control (every new connection pays a full handshake)."""
+
+    name = "httpcore_lite-no-resume"
+    label = "httpcore_lite, no resumption"
+    resume = False
+
+
 def _session_get(session_cls: Any) -> Callable[..., Any]:
     def get(url: str, **kwargs: Any) -> Any:
         with session_cls() as s:
@@ -110,17 +127,21 @@ class RequestsClient(_SessionLike):
 
         self.requests = requests
         self.session = requests.Session()
+        if self.ca:
+            self.session.verify = self.ca
         if pool_size:
-            self.session.mount(
-                "http://",
-                HTTPAdapter(pool_connections=1, pool_maxsize=pool_size, pool_block=True),
-            )
+            for prefix in ("http://", "https://"):
+                self.session.mount(
+                    prefix,
+                    HTTPAdapter(pool_connections=1, pool_maxsize=pool_size, pool_block=True),
+                )
+        self._kw = {"verify": self.ca} if self.ca else {}
 
     def request(self, path: str) -> int:
         return len(self.session.get(self.base + path).content)
 
     def one_shot(self, path: str) -> int:
-        return len(self.requests.get(self.base + path).content)
+        return len(self.requests.get(self.base + path, **self._kw).content)
 
     def stream(self, path: str, chunk_size: int = CHUNK) -> int:
         total = 0
@@ -142,17 +163,19 @@ class HttpxClient(_SessionLike):
         import httpx
 
         self.httpx = httpx
+        # https: a context with the test CA, built once as a user would; one-shot calls too
+        self._kw: dict[str, Any] = {"verify": floors.tls_context(self.ca)} if self.ca else {}
         if pool_size:
             limits = httpx.Limits(max_connections=pool_size, max_keepalive_connections=pool_size)
-            self.client = httpx.Client(limits=limits)
+            self.client = httpx.Client(limits=limits, **self._kw)
         else:
-            self.client = httpx.Client()
+            self.client = httpx.Client(**self._kw)
 
     def request(self, path: str) -> int:
         return len(self.client.get(self.base + path).content)
 
     def one_shot(self, path: str) -> int:
-        return len(self.httpx.get(self.base + path).content)
+        return len(self.httpx.get(self.base + path, **self._kw).content)
 
     def stream(self, path: str, chunk_size: int = CHUNK) -> int:
         total = 0
@@ -174,16 +197,17 @@ class Urllib3Client(_SessionLike):
         import urllib3
 
         self.urllib3 = urllib3
+        self._kw = {"ca_certs": self.ca} if self.ca else {}
         if pool_size:
-            self.pm = urllib3.PoolManager(num_pools=1, maxsize=pool_size, block=True)
+            self.pm = urllib3.PoolManager(num_pools=1, maxsize=pool_size, block=True, **self._kw)
         else:
-            self.pm = urllib3.PoolManager()
+            self.pm = urllib3.PoolManager(**self._kw)
 
     def request(self, path: str) -> int:
         return len(self.pm.request("GET", self.base + path).data)
 
     def one_shot(self, path: str) -> int:
-        with self.urllib3.PoolManager() as pm:
+        with self.urllib3.PoolManager(**self._kw) as pm:
             return len(pm.request("GET", self.base + path).data)
 
     def stream(self, path: str, chunk_size: int = CHUNK) -> int:
@@ -203,14 +227,23 @@ ALL: dict[str, tuple[type[Any], str | None]] = {
     "h11": (H11Floor, "h11"),
     "raw": (RawFloor, None),
     "httpcore_lite": (HttpcoreLiteClient, "httpcore_lite.sessions"),
+    "httpcore_lite-no-resume": (HttpcoreLiteNoResumeClient, "httpcore_lite.sessions"),
     "urllib3": (Urllib3Client, "urllib3"),
     "httpx": (HttpxClient, "httpx"),
     "requests": (RequestsClient, "requests"),
 }
 
 
+#: Clients that run only in the scenarios that compare TLS session resumption on and off.
+RESUMPTION_CONTROLS = ("httpcore_lite-no-resume",)
+
+
 def available(names: list[str] | None = None) -> tuple[list[str], dict[str, str]]:
-    """Which clients can run here; the others with the reason (import error)."""
+    """Which clients can run here; the others with the reason (import error).
+
+    Asking for httpcore_lite brings its resumption control along."""
+    if names is not None and "httpcore_lite" in names:
+        names = names + [n for n in RESUMPTION_CONTROLS if n not in names]
     ok: list[str] = []
     missing: dict[str, str] = {}
     for name, (_cls, module) in ALL.items():

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import queue
 import socket
+import ssl
 import zlib
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,10 +30,25 @@ class StaleConnection(Exception):
     """The peer closed an idle connection before answering: safe to retry on a new one."""
 
 
-def _connect(host: str, port: int) -> socket.socket:
+def _connect(host: str, port: int, tls: ssl.SSLContext | None = None) -> socket.socket:
     sock = socket.create_connection((host, port))
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    if tls is not None:
+        return tls.wrap_socket(sock, server_hostname=host)
     return sock
+
+
+def tls_context(ca_bundle: str | None) -> ssl.SSLContext:
+    """What a careful client builds once: the test CA only (never the machine's CA variables),
+    TLS 1.2+, hostname checks, ALPN http/1.1. No session reuse: a floor does the least."""
+    context = ssl.create_default_context(cafile=ca_bundle)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.set_alpn_protocols(["http/1.1"])
+    return context
+
+
+#: The CA the https scenarios verify against (set by the harness; None: http only).
+CA_BUNDLE: str | None = None
 
 
 class _FloorBase:
@@ -44,8 +60,9 @@ class _FloorBase:
     def setup(self, base_url: str, pool_size: int | None = None) -> None:
         parts = urlsplit(base_url)
         self.host = parts.hostname or "127.0.0.1"
-        self.port = parts.port or 80
+        self.port = parts.port or (443 if parts.scheme == "https" else 80)
         self.authority = parts.netloc
+        self.tls = tls_context(CA_BUNDLE) if parts.scheme == "https" else None
         self.retried = 0
         self.opened = 0
         self._conn: Any = None
@@ -138,7 +155,7 @@ class RawFloor(_FloorBase):
 
     def _open(self) -> _RawConn:
         self.opened += 1
-        return _RawConn(_connect(self.host, self.port))
+        return _RawConn(_connect(self.host, self.port, self.tls))
 
     def _close(self, conn: _RawConn) -> None:
         conn.sock.close()
@@ -244,7 +261,7 @@ class H11Floor(_FloorBase):
 
     def _open(self) -> _H11Conn:
         self.opened += 1
-        return _H11Conn(_connect(self.host, self.port))
+        return _H11Conn(_connect(self.host, self.port, self.tls))
 
     def _close(self, conn: _H11Conn) -> None:
         conn.sock.close()

@@ -1,8 +1,15 @@
-"""Summaries, the terminal table, the JSON file, the plot and the targets.
+"""Summaries, the terminal table, the JSON file, the plot and the project's goals.
 
 Every figure is a median over rounds with its min–max. Ratios are taken *within a round*
 (client rate / h11 floor rate of the same round) and then summarized: this machine's absolute
 speed drifts ~20% between runs while same-round ratios hold within a few percent.
+
+The report ends with what a person choosing a client wants first: where httpcore_lite stands
+against each peer, scenario by scenario, as same-round ratios; then what TLS session resumption
+changed; then the project's own goals, as figures next to their goals (progress, not a verdict
+on the run). The plot shows each client's throughput on a log scale per scenario, with its
+multiple of requests written on the bar, the two floors as reference marks rather than bars,
+and a client's errors drawn as errors.
 """
 
 from __future__ import annotations
@@ -81,6 +88,9 @@ def summarize(scenario: dict[str, Any], runs: dict[str, list[dict[str, Any]]]) -
             "errors": sum(r.get("errors", 0) for r in rs),
             "last_error": next((r["last_error"] for r in rs if r.get("last_error")), None),
             "server_connections": _med([r.get("server_connections") for r in rs]),
+            "server_cpu_us_per_request": _med([r.get("server_cpu_us_per_request") for r in rs]),
+            "tls_handshakes": sum(r.get("tls_handshakes", 0) for r in rs),
+            "tls_resumed": sum(r.get("tls_resumed", 0) for r in rs),
             "counts_match": all(
                 r["requests"] == r["server_requests"] for r in rs if "server_requests" in r
             ),
@@ -135,6 +145,7 @@ LABELS = {
     "h11": "h11 floor",
     "raw": "raw socket",
     "httpcore_lite": "httpcore_lite",
+    "httpcore_lite-no-resume": "hcl, no resume",
     "urllib3": "urllib3",
     "httpx": "httpx",
     "requests": "requests",
@@ -216,6 +227,15 @@ def render(results: dict[str, Any]) -> str:
                     f"  {client} pool (all rounds): opened {pool['opened']}, reused {pool['reused']} "
                     f"({ratio}), stale discarded {pool['discarded']}, retried {pool['retried']}"
                 )
+        if info.get("https"):
+            for client in _order(summ):
+                s = summ[client]
+                if s.get("tls_handshakes"):
+                    lines.append(
+                        f"  {client} TLS (all rounds): {s['tls_handshakes']} handshakes, "
+                        f"{s['tls_resumed']} resumed; server CPU "
+                        f"{_fmt(s.get('server_cpu_us_per_request'), '.0f')} µs/req"
+                    )
         for client in _order(summ):
             s = summ[client]
             if s["errors"]:
@@ -223,13 +243,86 @@ def render(results: dict[str, Any]) -> str:
             if not s["counts_match"]:
                 lines.append(f"  {client}: request count differs from the server's count!")
     lines.append("")
-    lines.append("Targets (medians of same-round throughput ratios; CPU: the same by CPU time):")
+    lines += standing(results)
+    resumption = resumption_lines(results)
+    if resumption:
+        lines.append("")
+        lines += resumption
+    lines.append("")
+    lines.append(
+        "Project goals (tracked from run to run; medians of same-round ratios, CPU: the same "
+        "by CPU time):"
+    )
     for t in results["targets"]:
-        value = "n/a" if t["value"] is None else f"{t['value']:.2f}"
-        verdict = {True: "met", False: "MISSED", None: "not measured"}[t["met"]]
+        value = "not measured" if t["value"] is None else f"{t['value']:.2f}"
+        note = {True: "reached", False: "not yet", None: ""}[t["met"]]
         cpu = "" if t.get("by_cpu") is None else f"   (CPU: {t['by_cpu']:.2f})"
-        lines.append(f"  {t['target']:<48} {t['goal']:>6}  {value:>7}  {verdict}{cpu}")
+        lines.append(f"  {t['target']:<48} goal {t['goal']:>6}  now {value:>12}  {note}{cpu}")
     return "\n".join(lines)
+
+
+PEERS = ("requests", "urllib3", "httpx")
+
+
+def standing(results: dict[str, Any]) -> list[str]:
+    """Where httpcore_lite stands, per scenario: same-round multiples of each peer's rate."""
+    lines = [
+        "Where httpcore_lite stands (its throughput as a multiple of each peer's, same round, "
+        "median; > 1 = faster):"
+    ]
+    for key, sc in results["scenarios"].items():
+        runs = sc.get("runs") or {}
+        if "httpcore_lite" not in runs:
+            continue
+        parts = []
+        for peer in (*PEERS, "h11"):
+            if peer not in runs:
+                continue
+            ratios = round_ratios(runs, "httpcore_lite", peer)
+            if not ratios:
+                parts.append(f"{LABELS.get(peer, peer)}: no result")
+                continue
+            parts.append(f"{statistics.median(ratios):.2f}x {LABELS.get(peer, peer)}")
+        errors = {c: s["errors"] for c, s in sc.get("summary", {}).items() if s.get("errors")}
+        note = ""
+        if errors:
+            note = "; errors: " + ", ".join(f"{c} {n}" for c, n in errors.items())
+        lines.append(f"  {key:<22} " + ", ".join(parts) + note)
+    return lines
+
+
+def resumption_lines(results: dict[str, Any]) -> list[str]:
+    """TLS session resumption on against off, from the scenarios that run both."""
+    out: list[str] = []
+    on, off = "httpcore_lite", "httpcore_lite-no-resume"
+    for key, sc in results["scenarios"].items():
+        runs = sc.get("runs") or {}
+        if on not in runs or off not in runs:
+            continue
+        s_on, s_off = sc["summary"][on], sc["summary"][off]
+        rate = round_ratios(runs, on, off)
+        cpu = round_ratios(runs, on, off, "cpu_us_per_request")
+        out.append(f"TLS session resumption [{key}] (resumption on vs off, same round):")
+        out.append(
+            f"  handshakes: on {s_on['tls_handshakes']} ({s_on['tls_resumed']} resumed), "
+            f"off {s_off['tls_handshakes']} ({s_off['tls_resumed']} resumed)"
+        )
+        out.append(
+            f"  client CPU µs/req: on {_fmt(s_on['cpu_us_per_request'], '.0f')}, "
+            f"off {_fmt(s_off['cpu_us_per_request'], '.0f')}"
+            + (f" (off/on {statistics.median(cpu):.2f}x)" if cpu else "")
+        )
+        out.append(
+            f"  server CPU µs/req: on {_fmt(s_on['server_cpu_us_per_request'], '.0f')}, "
+            f"off {_fmt(s_off['server_cpu_us_per_request'], '.0f')}"
+        )
+        out.append(
+            f"  latency p50/p99 µs: on {_fmt(s_on['p50_us'], '.0f')}/{_fmt(s_on['p99_us'], '.0f')}, "
+            f"off {_fmt(s_off['p50_us'], '.0f')}/{_fmt(s_off['p99_us'], '.0f')}"
+        )
+        if rate:
+            out.append(f"  throughput: on/off {statistics.median(rate):.2f}x")
+    return out
 
 
 def _load(values: list[float] | None) -> str:
@@ -248,8 +341,20 @@ def write_json(results: dict[str, Any], path: str) -> None:
         f.write("\n")
 
 
+FLOORS = ("h11", "raw")
+_FLOOR_STYLE = {"h11": ("--", "h11 floor"), "raw": (":", "raw socket floor")}
+
+
 def plot(results: dict[str, Any], path: str) -> str | None:
-    """A grouped bar chart of × h11 per scenario; returns a note when it cannot be drawn."""
+    """Throughput per scenario and client, for a person choosing a client.
+
+    Request scenarios share one log-scale axis (req/s) and downloads get their own (MB/s), so
+    neither squashes the other. Each client's bar carries its median with min–max whiskers
+    and, written on it, its multiple of requests' rate in the same rounds. The floors are
+    short reference lines across their scenario, not bars. A client that had errors gets a red
+    cross and its error count; one with no successful request has no bar, only the cross.
+    Returns a note when the plot cannot be drawn.
+    """
     try:
         import matplotlib
 
@@ -260,29 +365,122 @@ def plot(results: dict[str, Any], path: str) -> str | None:
     keys = [k for k, sc in results["scenarios"].items() if sc.get("summary")]
     if not keys:
         return "nothing to plot"
-    clients = [c for c in LABELS if any(c in results["scenarios"][k]["summary"] for k in keys)]
-    fig, ax = plt.subplots(figsize=(max(8, 1.3 * len(keys)), 4.8))
-    width = 0.8 / max(1, len(clients))
-    for i, client in enumerate(clients):
-        xs, ys, lo, hi = [], [], [], []
-        for j, key in enumerate(keys):
-            r = results["scenarios"][key]["summary"].get(client, {}).get("ratio_h11")
-            if r is None:
-                continue
-            xs.append(j + (i - (len(clients) - 1) / 2) * width)
-            ys.append(r["median"])
-            lo.append(r["median"] - r["min"])
-            hi.append(r["max"] - r["median"])
-        ax.bar(xs, ys, width, yerr=[lo, hi], capsize=2, label=LABELS[client])
-    ax.axhline(1.0, color="black", linewidth=0.8)
-    ax.set_xticks(range(len(keys)))
-    ax.set_xticklabels(keys, rotation=20, ha="right")
-    ax.set_ylabel("throughput / h11 floor (same round)")
-    ax.set_title(f"httpcore_lite benchmark, {results['meta']['date']}")
-    ax.legend(fontsize="small", ncol=3)
+    groups = [
+        [k for k in keys if results["scenarios"][k]["scenario"]["kind"] != "stream"],
+        [k for k in keys if results["scenarios"][k]["scenario"]["kind"] == "stream"],
+    ]
+    groups = [g for g in groups if g]
+    widths = [max(2.0, 1.25 * len(g)) for g in groups]
+    fig, axes = plt.subplots(
+        1,
+        len(groups),
+        figsize=(max(9.0, sum(widths) + 2), 5.6),
+        gridspec_kw={"width_ratios": widths},
+        squeeze=False,
+    )
+    clients = [
+        c
+        for c in LABELS
+        if c not in FLOORS and any(c in results["scenarios"][k]["summary"] for k in keys)
+    ]
+    colors = {c: f"C{i}" for i, c in enumerate(clients)}
+    labelled: set[str] = set()
+    for ax, group in zip(axes[0], groups, strict=True):
+        stream = results["scenarios"][group[0]]["scenario"]["kind"] == "stream"
+        width = 0.8 / max(1, len(clients))
+        top = 0.0
+        for j, key in enumerate(group):
+            sc = results["scenarios"][key]
+            summ, runs = sc["summary"], sc.get("runs", {})
+            present = [c for c in clients if c in summ]
+            for i, client in enumerate(present):
+                x = j + (i - (len(present) - 1) / 2) * width
+                s = summ[client]
+                r = s.get("rate")
+                if r is not None:
+                    ax.bar(
+                        x,
+                        r["median"],
+                        width,
+                        yerr=[[r["median"] - r["min"]], [r["max"] - r["median"]]],
+                        capsize=2,
+                        color=colors[client],
+                        label=None if client in labelled else LABELS[client],
+                    )
+                    labelled.add(client)
+                    top = max(top, r["max"])
+                    if client != "requests" and "requests" in runs:
+                        ratios = round_ratios(runs, client, "requests")
+                        if ratios:
+                            ax.text(
+                                x,
+                                r["median"] / 1.12,
+                                f"{statistics.median(ratios):.1f}x",
+                                ha="center",
+                                va="top",
+                                fontsize=6.5,
+                                rotation=90,
+                                color="white",
+                                fontweight="bold",
+                            )
+                if s.get("errors"):
+                    y = r["median"] if r is not None else None
+                    ax.plot(
+                        [x],
+                        [y if y is not None else 1.0],
+                        marker="x",
+                        color="red",
+                        markersize=9,
+                        mew=2,
+                        transform=ax.transData if y is not None else ax.get_xaxis_transform(),
+                    )
+                    ax.annotate(
+                        f"{s['errors']} err",
+                        (x, y if y is not None else 0.02),
+                        xycoords="data" if y is not None else ax.get_xaxis_transform(),
+                        color="red",
+                        fontsize=6,
+                        ha="center",
+                        va="bottom",
+                        xytext=(0, 6),
+                        textcoords="offset points",
+                    )
+            for floor in FLOORS:
+                f = summ.get(floor, {}).get("rate")
+                if f is None:
+                    continue
+                style, label = _FLOOR_STYLE[floor]
+                ax.hlines(
+                    f["median"],
+                    j - 0.45,
+                    j + 0.45,
+                    colors="black",
+                    linestyles=style,
+                    linewidth=1.2,
+                    label=None if floor in labelled else label,
+                )
+                labelled.add(floor)
+                top = max(top, f["median"])
+        ax.set_yscale("log")
+        ax.set_ylim(top=top * 3 if top else None)
+        ax.set_xticks(range(len(group)))
+        ax.set_xticklabels(group, rotation=30, ha="right", fontsize=8)
+        ax.set_ylabel(("MB/s" if stream else "requests/s") + " (log scale; higher is better)")
+        ax.grid(axis="y", which="major", alpha=0.3)
+    handles, names = [], []
+    for ax in axes[0]:
+        for handle, name in zip(*ax.get_legend_handles_labels(), strict=True):
+            handles.append(handle)
+            names.append(name)
+    axes[0][0].legend(handles, names, fontsize="x-small", ncol=4, loc="upper left")
+    fig.suptitle(
+        f"httpcore_lite benchmark, {results['meta']['date']}: median of rounds (whiskers "
+        "min–max); on bars: multiple of requests, same round; red x: errors",
+        fontsize=9,
+    )
     fig.tight_layout()
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=100)
     plt.close(fig)
     return None
 

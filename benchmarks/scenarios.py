@@ -38,10 +38,17 @@ class Scenario:
     threads: int = 1
     pool_size: int | None = None
     ours_only: bool = False  # needs the embedded server's routes
+    https: bool = False  # against the embedded server's https listener
+    resumption: bool = False  # httpcore_lite also runs with TLS session resumption off
 
 
-def build(quick: bool, small_path: str = SMALL) -> list[Scenario]:
-    """The scenario list; --quick keeps every scenario with tiny counts.
+#: The resumption scenario's server closes each connection after this many responses.
+CLOSE_EVERY = 3
+
+
+def build(quick: bool, small_path: str = SMALL, https: bool = False) -> list[Scenario]:
+    """The scenario list; --quick keeps every scenario with tiny counts. ``https``: add the
+    scenarios over the embedded server's https listener.
 
     Full runs are bounded by time, not counts: every client gets the same ~0.6 s slice per
     round, so a burst of load from elsewhere on the machine hits the clients of a round alike,
@@ -125,6 +132,51 @@ def build(quick: bool, small_path: str = SMALL) -> list[Scenario]:
             ours_only=True,
         ),
     ]
+    if https:
+        out += [
+            Scenario(
+                "https-keepalive",
+                "https: keep-alive small GET, one session",
+                "seq",
+                SMALL,
+                n_small,
+                cap,
+                ours_only=True,
+                https=True,
+            ),
+            Scenario(
+                "https-fresh",
+                "https: fresh connection per request (one-shot call, full handshake)",
+                "fresh",
+                SMALL,
+                n_fresh,
+                cap,
+                ours_only=True,
+                https=True,
+            ),
+            Scenario(
+                "https-stale-every-10",
+                "https: server silently closes after every 10th response (stale connections)",
+                "seq",
+                SMALL + "?drop=10",
+                n_small,
+                cap,
+                ours_only=True,
+                https=True,
+            ),
+            Scenario(
+                f"https-close-every-{CLOSE_EVERY}",
+                f"https: server closes each connection after {CLOSE_EVERY} responses "
+                "(new connections: TLS session resumption on and off)",
+                "seq",
+                SMALL + f"?close={CLOSE_EVERY}",
+                n_small,
+                cap,
+                ours_only=True,
+                https=True,
+                resumption=True,
+            ),
+        ]
     return out
 
 
@@ -132,8 +184,15 @@ def _warmup_count(sc: Scenario) -> int:
     return {"seq": 20, "fresh": 3, "threads": 10}.get(sc.kind, 0)
 
 
-def run_requests(name: str, sc: Scenario, base_url: str, counted: bool) -> dict[str, Any]:
-    """One client, one run of a request scenario; returns the run's record."""
+def run_requests(
+    name: str, sc: Scenario, base_url: str, counted: bool, stats_url: str | None = None
+) -> dict[str, Any]:
+    """One client, one run of a request scenario; returns the run's record.
+
+    ``stats_url`` is where the server's counters are read (its http listener, when
+    ``base_url`` is the https one).
+    """
+    stats_url = stats_url or base_url
     client = clients.make(name)
     client.setup(base_url, sc.pool_size)
     call = client.one_shot if sc.kind == "fresh" else client.request
@@ -147,12 +206,12 @@ def run_requests(name: str, sc: Scenario, base_url: str, counted: bool) -> dict[
                 pass
         # one-shot calls build their own session: the kept one has nothing to say
         pool0 = None if sc.kind == "fresh" else client.pool_stats()
-        srv0 = fetch_stats(base_url) if counted else None
+        srv0 = fetch_stats(stats_url) if counted else None
         if sc.kind == "threads":
             done, errors, lat, last_error, wall, cpu = _threads_loop(call, path, sc)
         else:
             done, errors, lat, last_error, wall, cpu = _seq_loop(call, path, sc)
-        srv1 = fetch_stats(base_url) if counted else None
+        srv1 = fetch_stats(stats_url) if counted else None
         pool1 = None if sc.kind == "fresh" else client.pool_stats()
     finally:
         client.teardown()
@@ -171,6 +230,11 @@ def run_requests(name: str, sc: Scenario, base_url: str, counted: bool) -> dict[
     if srv0 is not None and srv1 is not None:
         record["server_requests"] = srv1["requests"] - srv0["requests"]  # /__stats not counted
         record["server_connections"] = srv1["connections"] - srv0["connections"] - 1  # /__stats
+        if "cpu" in srv1 and done:
+            # the server's CPU per request: with TLS this is where full handshakes show
+            record["server_cpu_us_per_request"] = (srv1["cpu"] - srv0["cpu"]) / done * 1e6
+            record["tls_handshakes"] = srv1["handshakes"] - srv0["handshakes"]
+            record["tls_resumed"] = srv1["resumed"] - srv0["resumed"]
     if pool0 is not None and pool1 is not None:
         pool = {k: pool1[k] - pool0[k] for k in ("opened", "reused", "discarded", "retried")}
         pool["in_use"] = pool1["in_use"]

@@ -24,11 +24,18 @@ Routes (request-targets; the query string is part of the lookup key)::
     any of the above + ?reset=<N>   after N responses on a connection, the next request is read
                                     and the connection closed without an answer (the request
                                     reached the server: only a retry can save it)
-    /__stats                 JSON {"requests": r, "connections": c} (not counted)
+    /__stats                 JSON {"requests": r, "connections": c, "handshakes": h,
+                             "resumed": s, "cpu": seconds} (not counted)
 
 Requests carrying ``Connection: close`` are answered and then the connection is closed.
 
-Run standalone: ``python -m benchmarks.server --port 8080`` (binds 127.0.0.1 only).
+With ``ssl_context`` the listener speaks https: every accepted socket is wrapped with that one
+context, so session tickets it issues can be used to resume (``handshakes`` and ``resumed``
+count full and resumed handshakes; ``cpu`` is the server process's CPU time, which is how the
+cost of handshakes shows). An http and an https listener share their counters.
+
+Run standalone: ``python -m benchmarks.server --port 8080`` (binds 127.0.0.1 only); add
+``--https-port 8443`` for an https listener with a throw-away trustme CA, whose path is printed.
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ import gzip
 import json
 import os
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -77,17 +85,20 @@ class Counters:
         self._lock = threading.Lock()
 
     def new_cell(self) -> list[int]:
-        cell = [0, 0]  # requests, connections
+        cell = [0, 0, 0, 0]  # requests, connections, TLS handshakes, of which resumed
         with self._lock:
             self._cells.append(cell)
         return cell
 
-    def snapshot(self) -> dict[str, int]:
+    def snapshot(self) -> dict[str, Any]:
         with self._lock:
             cells = list(self._cells)
         return {
             "requests": sum(c[0] for c in cells),
             "connections": sum(c[1] for c in cells),
+            "handshakes": sum(c[2] for c in cells),
+            "resumed": sum(c[3] for c in cells),
+            "cpu": time.process_time(),
         }
 
 
@@ -172,13 +183,20 @@ def build_route(target: bytes) -> Route:
 class BenchServer:
     """Serve canned responses on 127.0.0.1 until the process ends (or ``close()``)."""
 
-    def __init__(self, port: int = 0, backlog: int = 1024) -> None:
+    def __init__(
+        self,
+        port: int = 0,
+        backlog: int = 1024,
+        ssl_context: ssl.SSLContext | None = None,
+        counters: Counters | None = None,
+    ) -> None:
+        self.ssl_context = ssl_context
         self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.listener.bind(("127.0.0.1", port))
         self.listener.listen(backlog)
         self.port: int = self.listener.getsockname()[1]
-        self.counters = Counters()
+        self.counters = counters if counters is not None else Counters()
         self._routes: dict[bytes, Route] = {}
         self._lock = threading.Lock()
         self._idle = 0
@@ -186,6 +204,8 @@ class BenchServer:
 
     @property
     def url(self) -> str:
+        if self.ssl_context is not None:
+            return f"https://localhost:{self.port}"
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, acceptors: int = 16) -> None:
@@ -219,6 +239,8 @@ class BenchServer:
                 self._spawn()
             cell[1] += 1
             try:
+                if self.ssl_context is not None:
+                    sock = self._handshake(sock, cell)
                 self._serve(sock, cell)
             except OSError:
                 pass
@@ -226,6 +248,17 @@ class BenchServer:
                 sock.close()
             with self._lock:
                 self._idle += 1
+
+    def _handshake(self, sock: socket.socket, cell: list[int]) -> socket.socket:
+        sock.settimeout(10)  # a client that stalls mid-handshake must not hold the thread
+        try:
+            tls = self.ssl_context.wrap_socket(sock, server_side=True)  # type: ignore[union-attr]
+        except ssl.SSLError as exc:
+            raise OSError(exc) from exc
+        tls.settimeout(None)
+        cell[2] += 1
+        cell[3] += tls.session_reused
+        return tls
 
     def _route(self, target: bytes) -> Route:
         route = self._routes.get(target)
@@ -299,7 +332,7 @@ class BenchServer:
             sendall(block[:size])
 
 
-def fetch_stats(base_url: str, timeout: float = 5.0) -> dict[str, int] | None:
+def fetch_stats(base_url: str, timeout: float = 5.0) -> dict[str, Any] | None:
     """GET /__stats with a bare socket; None when the server is not ours."""
     parts = urlsplit(base_url)
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
@@ -325,16 +358,36 @@ def fetch_stats(base_url: str, timeout: float = 5.0) -> dict[str, int] | None:
         return None
     if not isinstance(stats, dict) or "requests" not in stats:
         return None
-    return {"requests": int(stats["requests"]), "connections": int(stats["connections"])}
+    return stats
 
 
-def serve_in_process(port_pipe: Any, cpu: int | None) -> None:
-    """multiprocessing target: pin, start, report the port, then serve until terminated."""
+def tls_context(certfile: str, keyfile: str) -> ssl.SSLContext:
+    """The https listener's one server context (TLS 1.2+, tickets on: OpenSSL's defaults)."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.load_cert_chain(certfile, keyfile)
+    context.set_alpn_protocols(["http/1.1"])
+    return context
+
+
+def serve_in_process(
+    port_pipe: Any, cpu: int | None, tls_files: tuple[str, str] | None = None
+) -> None:
+    """multiprocessing target: pin, start, report the port(s), then serve until terminated.
+
+    With ``tls_files`` (certificate chain, key) an https listener shares the counters and the
+    pipe receives ``(http_port, https_port)``, else the http port alone.
+    """
     if cpu is not None:
         os.sched_setaffinity(0, {cpu})
     server = BenchServer()
     server.start()
-    port_pipe.send(server.port)
+    if tls_files is not None:
+        secure = BenchServer(ssl_context=tls_context(*tls_files), counters=server.counters)
+        secure.start()
+        port_pipe.send((server.port, secure.port))
+    else:
+        port_pipe.send(server.port)
     port_pipe.close()
     while True:
         time.sleep(3600)
@@ -344,12 +397,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="httpcore_lite benchmark server (127.0.0.1)")
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument("--cpu", type=int, default=None, help="pin to this CPU")
+    parser.add_argument(
+        "--https-port", type=int, default=None, help="also serve https here (needs trustme)"
+    )
     args = parser.parse_args()
     if args.cpu is not None:
         os.sched_setaffinity(0, {args.cpu})
     server = BenchServer(args.port)
     server.start()
     print(f"serving on {server.url} (Ctrl-C stops)", flush=True)
+    if args.https_port is not None:
+        import tempfile
+
+        from benchmarks.__main__ import _tls_files
+
+        ca, cert, key = _tls_files(tempfile.mkdtemp(prefix="hcl-bench-tls-")) or ("", "", "")
+        secure = BenchServer(args.https_port, ssl_context=tls_context(cert, key))
+        secure.counters = server.counters
+        secure.start()
+        print(f"serving on {secure.url}, certificate issued by the CA in {ca}", flush=True)
     try:
         while True:
             time.sleep(3600)

@@ -170,6 +170,10 @@ class HTTPAdapter(BaseAdapter):
     :param pool_block: wait for a free connection instead of opening extra ones.
     :param backend: the :class:`~httpcore_lite.transport.backends.NetworkBackend` to use;
         None means TCP + TLS (``TCPBackend``).
+    :param tls_resumption: offer a new https connection the TLS session of an earlier
+        connection to the same pool (same origin, verification, client certificate and proxy),
+        so the server may skip the full handshake. Sessions live in memory and are dropped by
+        :meth:`close`. ``False`` makes every new connection do a full handshake.
 
     Usage::
 
@@ -186,7 +190,10 @@ class HTTPAdapter(BaseAdapter):
         "_pool_maxsize",
         "_pool_block",
         "_backend",
+        "_tls_resumption",
     ]
+
+    _tls_resumption = True
 
     def __init__(
         self,
@@ -195,6 +202,7 @@ class HTTPAdapter(BaseAdapter):
         max_retries: Any = DEFAULT_RETRIES,
         pool_block: bool = DEFAULT_POOLBLOCK,
         backend: NetworkBackend | None = None,
+        tls_resumption: bool = True,
     ) -> None:
         self.max_retries: Any
         if isinstance(max_retries, Retry):
@@ -215,6 +223,7 @@ class HTTPAdapter(BaseAdapter):
         self._pool_maxsize = pool_maxsize
         self._pool_block = pool_block
         self._backend = backend
+        self._tls_resumption = tls_resumption
         self._keys: dict[tuple[Any, Any, Any], PoolKey] = {}
         self._lock = threading.Lock()
         self._note_overrides()
@@ -272,6 +281,7 @@ class HTTPAdapter(BaseAdapter):
             maxsize=maxsize,
             block=block,
             backend=self._backend,
+            tls_sessions=self._tls_resumption,
             **pool_kwargs,
         )
 
@@ -304,6 +314,7 @@ class HTTPAdapter(BaseAdapter):
             proxy=parsed,
             # A SOCKS proxy takes its credentials in the handshake; no header goes anywhere.
             proxy_headers=None if parsed.scheme.startswith("socks") else self.proxy_headers(proxy),
+            tls_sessions=self._tls_resumption,
             **kwargs,
         )
 

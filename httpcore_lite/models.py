@@ -969,6 +969,17 @@ class Response:
     def cookies(self, value: RequestsCookieJar) -> None:
         self._cookie_jar = value
 
+    @property
+    def connection_info(self) -> Any:
+        """How this response travelled (not in requests): a frozen
+        :class:`~httpcore_lite.transport.facts.ConnectionInfo` with the connection's id, whether
+        it was reused, the request's number on it, DNS/connect/TLS/first-byte timings,
+        addresses, TLS parameters (session resumed or not) and the proxy. None when the
+        response did not come from this library's transport. ``complete`` is filled in once
+        the body has been read.
+        """
+        return getattr(self.raw, "connection_info", None)
+
     def __enter__(self) -> Response:
         return self
 

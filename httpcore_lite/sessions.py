@@ -24,7 +24,7 @@ Two things here go beyond a plain port of requests' behaviour:
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Generator, Mapping, MutableMapping
+from collections.abc import Callable, Generator, Mapping, MutableMapping
 from datetime import timedelta
 from functools import partial
 from http.cookiejar import CookieJar
@@ -356,6 +356,12 @@ class SessionRedirectMixin:
     trust_env: bool
     cookies: Any
 
+    #: A tracing hook (not in requests): called with every response this session receives
+    #: from its adapters (each redirect hop once, in order), after its body was read unless
+    #: streaming, so ``response.connection_info`` tells which connection carried it and where
+    #: the time went. ``None`` (the default) costs nothing.
+    trace: Callable[[Response], Any] | None = None
+
     def send(self, request: PreparedRequest, **kwargs: Any) -> Response:  # pragma: no cover
         raise NotImplementedError
 
@@ -431,6 +437,8 @@ class SessionRedirectMixin:
             if not yield_requests:
                 # Free the connection without ever decoding the redirect's body.
                 _discard_redirect_body(resp)
+                if self.trace is not None:
+                    self.trace(resp)
 
             if len(resp.history) >= self.max_redirects:
                 raise TooManyRedirects(f"Exceeded {self.max_redirects} redirects.", response=resp)
@@ -881,6 +889,7 @@ class Session(SessionRedirectMixin):
         else:
             r = adapter.send(request, **kwargs)
         r.elapsed = timedelta(0, preferred_clock() - start)  # (days, seconds): no keyword parsing
+        received = r  # what the adapter gave: the one response this call traces
 
         if hooks and hooks.get("response"):  # nothing to dispatch otherwise (the usual case)
             r = dispatch_hook("response", hooks, r, **kwargs)
@@ -910,6 +919,10 @@ class Session(SessionRedirectMixin):
 
         if not stream and not (hop and self.get_redirect_target(r)):
             r.content  # noqa: B018  (download the body now, as stream=False promises)
+        if self.trace is not None and not (
+            (allow_redirects or hop) and self.get_redirect_target(received)
+        ):
+            self.trace(received)  # (a redirect followed is traced once its body is discarded)
         return r
 
     def _next_request(

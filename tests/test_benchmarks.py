@@ -28,6 +28,10 @@ SCENARIOS = {
     "chunked-64k",
     "gzip-64k",
     "stream",
+    "https-keepalive",
+    "https-fresh",
+    "https-stale-every-10",
+    "https-close-every-3",
 }
 FLOORS = ("h11", "raw")
 
@@ -73,7 +77,14 @@ def test_quick_run_has_every_scenario_and_meta(quick: tuple[dict[str, Any], str,
     for key, sc in data["scenarios"].items():
         assert not sc.get("skipped"), key
         rounds = meta["stream_rounds"] if key == "stream" else meta["rounds"]
-        for client in meta["clients"]:
+        # the resumption control runs only where resumption is compared
+        expected = [
+            c
+            for c in meta["clients"]
+            if c != "httpcore_lite-no-resume" or key == "https-close-every-3"
+        ]
+        assert sorted(sc["runs"]) == sorted(expected), key
+        for client in expected:
             assert len(sc["runs"][client]) == rounds, (key, client)
             assert {r["round"] for r in sc["runs"][client]} == set(range(rounds))
             assert client in sc["summary"], (key, client)
@@ -81,8 +92,10 @@ def test_quick_run_has_every_scenario_and_meta(quick: tuple[dict[str, Any], str,
         assert sc["summary"]["h11"]["ratio_h11"]["median"] == pytest.approx(1.0)
     labels = {t["target"] for t in data["targets"]}
     assert any("keep-alive" in label for label in labels)
-    assert "Targets" in stdout
+    assert "Where httpcore_lite stands" in stdout
+    assert "MISSED" not in stdout
     assert "keep-alive small GET" in stdout
+    assert "TLS session resumption [https-close-every-3]" in stdout
 
 
 @pytest.mark.timeout(180)
@@ -104,8 +117,8 @@ def test_floors_reuse_connections_and_downloads_are_complete(
 ) -> None:
     data, _, _ = quick
     size = data["scenarios"]["stream"]["scenario"]["n"]
-    for client in data["meta"]["clients"]:
-        for run in data["scenarios"]["stream"]["runs"][client]:
+    for client, runs in data["scenarios"]["stream"]["runs"].items():
+        for run in runs:
             assert run["errors"] == 0, (client, run.get("last_error"))
             assert run["bytes"] == size
             assert run["requests"] == 2  # warm-up + the download
@@ -113,11 +126,37 @@ def test_floors_reuse_connections_and_downloads_are_complete(
         # keep-alive: the connection opened during warm-up carries every timed request
         for run in data["scenarios"]["keepalive"]["runs"][client]:
             assert run["server_connections"] == 0
-        for run in data["scenarios"]["fresh"]["runs"][client]:
-            assert run["server_connections"] == run["requests"]
+        for key in ("fresh", "https-fresh"):
+            for run in data["scenarios"][key]["runs"][client]:
+                assert run["server_connections"] == run["requests"]
+        for run in data["scenarios"]["https-keepalive"]["runs"][client]:
+            assert run["server_connections"] == 0
         for key in ("stale-every-10", "retry-every-10"):
             for run in data["scenarios"][key]["runs"][client]:
                 assert run["server_connections"] >= run["requests"] // 10 - 1
+
+
+@pytest.mark.timeout(180)
+def test_https_scenarios_verify_and_resume(quick: tuple[dict[str, Any], str, Path]) -> None:
+    """Every https connection is a TLS handshake the server counted; only httpcore_lite with
+    resumption on resumes, and the server agrees with how often."""
+    data, _, _ = quick
+    for key, sc in data["scenarios"].items():
+        if not sc["scenario"]["https"]:
+            continue
+        for client, runs in sc["runs"].items():
+            for run in runs:
+                assert run["tls_handshakes"] == run["server_connections"], (key, client)
+                if client != "httpcore_lite":
+                    assert run["tls_resumed"] == 0, (key, client)
+    close = data["scenarios"]["https-close-every-3"]
+    on = close["summary"]["httpcore_lite"]
+    off = close["summary"]["httpcore_lite-no-resume"]
+    assert on["tls_handshakes"] > 0 and on["tls_resumed"] >= on["tls_handshakes"] - 2
+    assert off["tls_handshakes"] > 0 and off["tls_resumed"] == 0
+    for run in close["runs"]["httpcore_lite"]:
+        # the client's own view: every new connection but possibly the first resumed
+        assert run["pool"]["opened"] == run["tls_handshakes"]
 
 
 @pytest.mark.timeout(180)

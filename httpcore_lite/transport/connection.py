@@ -23,12 +23,14 @@ from __future__ import annotations
 import os
 import time
 from collections import deque
+from time import perf_counter
 from typing import Any
 
 from ..exceptions import ConnectionError, RemoteDisconnected, Timeout
 from ..protocol import ClientConnection, InformationalResponse, ResponseComplete, ResponseStarted
 from ..protocol.events import Event
 from .backends.base import READ_BUFFER_SIZE, NetworkStream
+from .facts import ConnectionSetup
 from .timeout import Deadline
 
 __all__ = ["HTTPConnection", "BODY_CHUNK_SIZE", "EXPECT_CONTINUE_TIMEOUT"]
@@ -49,7 +51,14 @@ class HTTPConnection:
 
     ``pool`` is the :class:`~.pool.ConnectionPool` the connection belongs to (``None`` for a
     standalone connection); responses hand the connection back through it. ``expect_timeout``
-    bounds the wait for ``100 Continue`` (see the module docstring).
+    bounds the wait for ``100 Continue`` (see the module docstring). ``setup`` records how the
+    connection was opened, ``sessions`` is the pool's TLS session cache (handed this
+    connection's session after its first response), both optional.
+
+    Per exchange the connection notes three ``perf_counter`` readings for the response's
+    :class:`~.facts.ConnectionInfo`: when the request reached the pool (``started_at``, set
+    by the pool), when it was written, and when the first byte of the final response head
+    arrived (not of a ``100 Continue``).
     """
 
     __slots__ = (
@@ -62,6 +71,13 @@ class HTTPConnection:
         "received",
         "verified",
         "expect_timeout",
+        "setup",
+        "sessions",
+        "reused",
+        "replaced",
+        "started_at",
+        "sent_at",
+        "first_byte_at",
         "pid",
         "__weakref__",
     )
@@ -72,9 +88,18 @@ class HTTPConnection:
         pool: Any = None,
         verified: bool = False,
         expect_timeout: float = EXPECT_CONTINUE_TIMEOUT,
+        setup: ConnectionSetup | None = None,
+        sessions: Any = None,
     ) -> None:
         self.stream = stream
         self.pool = pool
+        self.setup = setup
+        self.sessions = sessions
+        #: The current exchange: on a connection taken from the idle set; the id of the dead
+        #: connection it replaces (a transparent retry); its clock readings.
+        self.reused = False
+        self.replaced: int | None = None
+        self.started_at = self.sent_at = self.first_byte_at = 0.0
         # Interim responses as events: Expect: 100-continue waits for one.
         self._proto = ClientConnection(buffer_body=False, interim_responses=True)
         self.expect_timeout = expect_timeout
@@ -109,6 +134,7 @@ class HTTPConnection:
         self.cycles += 1
         self.body_sent = False
         self.received = False
+        self.first_byte_at = 0.0
         body = request.body
         expect = False
         head_only: bool | None = None
@@ -129,7 +155,9 @@ class HTTPConnection:
             elif not expect:
                 self._send_body(body, clock)
                 self.body_sent = True
+            self.sent_at = perf_counter()
         except ConnectionError as exc:
+            self.sent_at = perf_counter()
             write_error = exc
         try:
             if expect and write_error is None and self._await_continue(clock):
@@ -138,6 +166,7 @@ class HTTPConnection:
                     self.body_sent = True
                 except ConnectionError as exc:
                     write_error = exc
+                self.sent_at = perf_counter()
             return self._receive_head(clock)
         except ConnectionError as exc:
             if self.received or type(exc) not in (ConnectionError, RemoteDisconnected):
@@ -211,11 +240,14 @@ class HTTPConnection:
         while pending:  # kept by _await_continue
             event = pending.popleft()
             if type(event) is ResponseStarted:
+                self.first_byte_at = perf_counter()
                 return event
         while True:
             data = read(READ_BUFFER_SIZE, clock.read_timeout())
             if data:
                 self.received = True
+                if not self.first_byte_at:  # (a 100 Continue's bytes do not count)
+                    self.first_byte_at = perf_counter()
             events = proto.receive_data(data)
             if events:
                 started = events[0]
@@ -313,6 +345,9 @@ class HTTPConnection:
 
     def response_done(self) -> None:
         """The response ended: hand the connection back to its pool, or close it."""
+        if self.cycles == 1 and self.sessions is not None:
+            # The first response has been read, so a TLS 1.3 server's tickets have arrived.
+            self.sessions.save(self.stream)
         if self._proto.reusable and not self._events:
             self._proto.start_next_cycle()
             if self.pool is not None:

@@ -16,6 +16,8 @@ Rules (DESIGN.md, "Pool"):
   closed a keep-alive connection just as we sent on it, which is not the request's fault. This
   is not a ``Retry`` attempt.
 * One lock and condition per pool; no lock is held during I/O.
+* An https pool keeps the TLS sessions of its connections (:mod:`.tls_sessions`) and offers
+  one to each new connection, unless ``tls_sessions=False``.
 * After ``os.fork()`` the child never touches a connection its parent opened: the pools drop
   them in the child (closing only the child's copy of each file descriptor, with no TLS
   ``close_notify`` and no FIN, since the parent still holds the socket) and open their own. A
@@ -48,9 +50,11 @@ from ..exceptions import (
 from ..protocol import ResponseStarted
 from .backends.base import NetworkBackend, NetworkStream, SocketOption
 from .connection import EXPECT_CONTINUE_TIMEOUT, HTTPConnection
+from .facts import ConnectionSetup, next_connection_id, tls_facts
 from .proxy import ProxyURL, open_tunnel
 from .socks import open_socks
 from .timeout import Deadline
+from .tls_sessions import SessionCache, accepts_session
 
 __all__ = ["PoolKey", "PoolStats", "ConnectionPool", "PoolManager", "IDEMPOTENT_METHODS"]
 
@@ -142,6 +146,7 @@ class ConnectionPool:
         socket_options: Iterable[SocketOption] | None = None,
         ssl_context: ssl.SSLContext | None = None,
         expect_continue_timeout: float = EXPECT_CONTINUE_TIMEOUT,
+        tls_sessions: bool = True,
     ) -> None:
         self.key = key
         self.scheme = key.scheme
@@ -159,6 +164,8 @@ class ConnectionPool:
         self.ssl_context = ssl_context
         #: Seconds a request with ``Expect: 100-continue`` waits for ``100 Continue``.
         self.expect_continue_timeout = expect_continue_timeout
+        #: TLS sessions offered to new connections (None: resumption off, or not https).
+        self.sessions = SessionCache() if tls_sessions and key.scheme == "https" else None
         self._lock = threading.RLock()
         self._cond = threading.Condition(self._lock)
         self._idle: list[HTTPConnection] = []
@@ -182,6 +189,8 @@ class ConnectionPool:
         self._cond = threading.Condition(self._lock)
         self._waiters = self._count = self.in_use = 0
         self._pid = os.getpid()
+        if self.sessions is not None:
+            self.sessions = SessionCache()  # its lock may have been held by a parent thread
 
     # -- checkout / checkin -------------------------------------------------------------------
 
@@ -294,6 +303,7 @@ class ConnectionPool:
         backend = self.backend
         key = self.key
         proxy = self.proxy
+        began = time.perf_counter()
         if key.socket_path is not None:
             stream: NetworkStream = backend.connect_unix(key.socket_path, clock.connect_timeout())
         elif proxy is not None:
@@ -331,17 +341,51 @@ class ConnectionPool:
                 self.source_address,
                 self.socket_options,
             )
+        connected = time.perf_counter()
+        dns = stream.get_extra_info("dns_time")
+        peer = stream.get_extra_info("peername")
+        local = stream.get_extra_info("sockname")
         verified = False
+        tls_time = None
+        tls: tuple[Any, Any, Any, Any] = (None, None, None, None)
         if key.scheme == "https":
-            stream = self._start_tls(stream, key.host, clock)
+            stream = self._start_tls(stream, key.host, clock, self.sessions)
             verified = bool(key.verify)
-        return HTTPConnection(stream, self, verified, self.expect_continue_timeout)
+            tls_time = time.perf_counter() - connected
+            tls = tls_facts(stream.get_extra_info("ssl_object"))
+        setup = ConnectionSetup(
+            next_connection_id(),
+            dns,
+            connected - began - (dns or 0.0),
+            tls_time,
+            local,
+            peer,
+            *tls,
+            proxy=None if proxy is None else f"{proxy.scheme}://{proxy.host}:{proxy.port}",
+            tunnel=proxy is not None
+            and (key.scheme == "https" or proxy.scheme.startswith("socks")),
+        )
+        return HTTPConnection(
+            stream, self, verified, self.expect_continue_timeout, setup, self.sessions
+        )
 
-    def _start_tls(self, stream: NetworkStream, host: str, clock: Deadline) -> NetworkStream:
+    def _start_tls(
+        self,
+        stream: NetworkStream,
+        host: str,
+        clock: Deadline,
+        sessions: SessionCache | None = None,
+    ) -> NetworkStream:
+        """The TLS handshake; with ``sessions``, offering a cached session of this pool."""
         from .tls import context_for
 
         try:
             context = self.ssl_context or context_for(self.key.verify, self.key.cert)
+            session = None
+            if sessions is not None and accepts_session(stream):
+                session = sessions.take(context)
+            if session is not None:
+                return stream.start_tls(context, host, clock.connect_timeout(), session=session)
             return stream.start_tls(context, host, clock.connect_timeout())
         except BaseException:
             stream.close()
@@ -360,7 +404,11 @@ class ConnectionPool:
 
         Applies the one transparent retry of a reused connection that died before answering.
         """
+        started = time.perf_counter()
         conn, reused = self.acquire(clock)
+        conn.started_at = started
+        conn.reused = reused
+        conn.replaced = None
         try:
             return conn, conn.send(request, clock, target, extra_headers)
         except ConnectionError as exc:
@@ -378,7 +426,11 @@ class ConnectionPool:
         except BaseException:
             conn.discard()
             raise
+        dead = conn.setup
         conn, _ = self.acquire(clock, fresh=True)
+        conn.started_at = started
+        conn.reused = False
+        conn.replaced = None if dead is None else dead.id
         try:
             return conn, conn.send(request, clock, target, extra_headers)
         except BaseException:
@@ -394,6 +446,8 @@ class ConnectionPool:
             idle, self._idle = self._idle, []
             self._count -= len(idle)
             self._cond.notify_all()
+        if self.sessions is not None:
+            self.sessions.clear()
         for conn in idle:
             conn.close()
 
@@ -430,6 +484,7 @@ class PoolManager:
         backend: NetworkBackend | None = None,
         proxy: ProxyURL | None = None,
         proxy_headers: dict[str, str] | None = None,
+        tls_sessions: bool = True,
         **connection_pool_kw: Any,
     ) -> None:
         if backend is None:
@@ -442,6 +497,7 @@ class PoolManager:
         self.backend = backend
         self.proxy = proxy
         self.proxy_headers = dict(proxy_headers or {})
+        self.tls_sessions = tls_sessions
         # urllib3's name and content: every pool's settings, maxsize and block included.
         self.connection_pool_kw = {"maxsize": maxsize, "block": block, **connection_pool_kw}
         self.pools: OrderedDict[PoolKey, ConnectionPool] = OrderedDict()
@@ -472,6 +528,7 @@ class PoolManager:
                 self.connection_pool_kw.get("socket_options"),
                 self.connection_pool_kw.get("ssl_context"),
                 self.connection_pool_kw.get("expect_continue_timeout", EXPECT_CONTINUE_TIMEOUT),
+                self.tls_sessions,
             )
             self.pools[key] = pool
             dropped = None

@@ -18,6 +18,7 @@ import io
 import sys
 import time
 from collections.abc import Iterator
+from time import perf_counter
 from typing import Any
 
 from ..exceptions import RequestException
@@ -25,6 +26,7 @@ from ..protocol import ResponseComplete, ResponseStarted
 from ..protocol.decoders import Decoder, make_decoder
 from ..structures import CaseInsensitiveDict
 from .connection import HTTPConnection
+from .facts import ConnectionInfo, ConnectionSetup
 from .messages import name_origin
 from .timeout import Deadline
 
@@ -67,6 +69,12 @@ class RawResponse(io.IOBase):
     _source: Any = None
     _original: Any = None
     _chunked: bool | None = None
+    #: The exchange's connection facts as noted when the head arrived (setup, reused, request
+    #: number, replaced, started, sent, first byte), the moment the body ended, and the
+    #: :class:`ConnectionInfo` once built.
+    _facts: tuple[ConnectionSetup, bool, int, int | None, float, float, float] | None = None
+    _done_at: float | None = None
+    _info: ConnectionInfo | None = None
 
     def __init__(
         self,
@@ -89,6 +97,29 @@ class RawResponse(io.IOBase):
         self._clock = clock
         self._buffer = bytearray()
         self._ended = connection is None  # the body has been received completely
+        if connection is not None and connection.setup is not None:
+            self._facts = (
+                connection.setup,
+                connection.reused,
+                connection.cycles,
+                connection.replaced,
+                connection.started_at,
+                connection.sent_at,
+                connection.first_byte_at,
+            )
+
+    @property
+    def connection_info(self) -> ConnectionInfo | None:
+        """The :class:`~httpcore_lite.transport.facts.ConnectionInfo` of this exchange (None
+        when the connection was not opened by a pool). Built on first access; ``complete``
+        stays None until the body has been read."""
+        info = self._info
+        if info is None or info.complete is None:
+            facts = self._facts
+            if facts is None:
+                return None
+            info = self._info = ConnectionInfo.build(*facts, self._done_at)
+        return info
 
     @property
     def version_string(self) -> str:
@@ -228,6 +259,7 @@ class RawResponse(io.IOBase):
                 if type(event) is ResponseComplete:
                     self._connection = None
                     self._ended = True
+                    self._done_at = perf_counter()
                     connection.response_done()
                     return None
                 data: bytes = event.data  # type: ignore[union-attr]
@@ -373,6 +405,7 @@ class RawResponse(io.IOBase):
             raise
         self._connection = None
         self._ended = True
+        self._done_at = perf_counter()
         connection.response_done()
         data = pieces[0] if len(pieces) == 1 else b"".join(pieces)
         self._raw_read = len(data)
@@ -453,6 +486,7 @@ class RawResponse(io.IOBase):
                 event = connection.next_event(left)
                 if type(event) is ResponseComplete:
                     self._ended = True
+                    self._done_at = perf_counter()
                     connection.response_done()
                     return
                 drained += len(event.data)  # type: ignore[union-attr]

@@ -50,12 +50,18 @@ class NetworkStream:
         raise NotImplementedError
 
     def start_tls(
-        self, ssl_context: ssl.SSLContext, server_hostname: str | None, timeout: float | None
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None,
+        timeout: float | None,
+        session: ssl.SSLSession | None = None,
     ) -> NetworkStream:
         """Run a TLS handshake over this stream and return the encrypted stream.
 
-        ``server_hostname`` is used for SNI and certificate matching. After this call the
-        original stream must not be used directly any more.
+        ``server_hostname`` is used for SNI and certificate matching. ``session`` is an earlier
+        connection's TLS session to offer for resumption (the pool passes one only to streams
+        whose ``ssl_object`` gave it one); a stream that cannot resume ignores it. After this
+        call the original stream must not be used directly any more.
         """
         raise NotImplementedError
 
@@ -74,7 +80,8 @@ class NetworkStream:
 
     def get_extra_info(self, name: str) -> Any:
         """Optional details: ``"socket"``, ``"ssl_object"``, ``"peername"``, ``"sockname"``,
-        ``"server_hostname"``, ``"is_tls"``. Unknown names give None."""
+        ``"server_hostname"``, ``"is_tls"``, ``"dns_time"`` (seconds the name lookup took, when
+        the backend resolved the name itself). Unknown names give None."""
         return None
 
 

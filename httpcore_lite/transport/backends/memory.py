@@ -140,7 +140,11 @@ class MemoryStream(NetworkStream):
         self._out.write(data)
 
     def start_tls(
-        self, ssl_context: ssl.SSLContext, server_hostname: str | None, timeout: float | None
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None,
+        timeout: float | None,
+        session: ssl.SSLSession | None = None,
     ) -> NetworkStream:
         return self
 
@@ -195,7 +199,11 @@ class _AppStream(NetworkStream):
         return chunk  # b"" when the server has nothing more to say: it hung up
 
     def start_tls(
-        self, ssl_context: ssl.SSLContext, server_hostname: str | None, timeout: float | None
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None,
+        timeout: float | None,
+        session: ssl.SSLSession | None = None,
     ) -> NetworkStream:
         return self
 

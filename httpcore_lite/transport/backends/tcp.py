@@ -13,6 +13,7 @@ import errno
 import select
 import socket
 import ssl
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -57,6 +58,8 @@ class SocketStream(NetworkStream):
         "_closed",
         "_poller",
         "_tls",
+        "_peer",
+        "_dns_time",
     )
 
     def __init__(self, sock: socket.socket, server_hostname: str | None = None) -> None:
@@ -66,6 +69,8 @@ class SocketStream(NetworkStream):
         self._closed = False
         self._poller: Any = None
         self._tls = isinstance(sock, ssl.SSLSocket)
+        self._peer: Any = None  # the address connected to, when known (spares a getpeername)
+        self._dns_time: float | None = None
 
     def _set_timeout(self, timeout: float | None) -> None:
         if timeout != self._timeout:
@@ -102,18 +107,25 @@ class SocketStream(NetworkStream):
             raise ConnectionError(f"Connection broken: {exc!r}") from exc
 
     def start_tls(
-        self, ssl_context: ssl.SSLContext, server_hostname: str | None, timeout: float | None
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None,
+        timeout: float | None,
+        session: ssl.SSLSession | None = None,
     ) -> NetworkStream:
         hostname = _idna_hostname(server_hostname)
         if self._tls:
             # Already TLS (an https:// proxy): the inner session carries the outer one.
             from .tls_stream import TLSStream
 
-            return TLSStream(self, ssl_context, hostname).handshake(timeout)
+            return TLSStream(self, ssl_context, hostname, session).handshake(timeout)
         self._set_timeout(timeout)
         try:
             tls = ssl_context.wrap_socket(
-                self._sock, server_hostname=hostname, do_handshake_on_connect=False
+                self._sock,
+                server_hostname=hostname,
+                do_handshake_on_connect=False,
+                session=session,
             )
         except (ssl.SSLError, ssl.CertificateError, ValueError) as exc:
             self.close()
@@ -132,6 +144,7 @@ class SocketStream(NetworkStream):
             raise ConnectionError(f"Connection broken during TLS handshake: {exc!r}") from exc
         stream = SocketStream(tls, hostname)
         stream._timeout = timeout
+        stream._peer = self._peer
         return stream
 
     def close(self) -> None:
@@ -170,9 +183,11 @@ class SocketStream(NetworkStream):
             return isinstance(sock, ssl.SSLSocket)
         if name == "server_hostname":
             return self._server_hostname
+        if name == "dns_time":
+            return self._dns_time
         try:
             if name == "peername":
-                return sock.getpeername()
+                return self._peer if self._peer is not None else sock.getpeername()
             if name == "sockname":
                 return sock.getsockname()
         except OSError:
@@ -211,6 +226,7 @@ class TCPBackend(NetworkBackend):
     ) -> NetworkStream:
         if host.startswith("[") and host.endswith("]"):
             host = host[1:-1]
+        resolving = time.perf_counter()
         try:
             lookup_host = host if host.isascii() else _idna_hostname(host)
             infos = socket.getaddrinfo(lookup_host, port, 0, socket.SOCK_STREAM)
@@ -220,6 +236,7 @@ class TCPBackend(NetworkBackend):
             ) from exc
         except (OSError, UnicodeError) as exc:  # socket.gaierror and any other resolver failure
             raise _connect_error(host, port, exc) from exc
+        dns_time = time.perf_counter() - resolving
         options = list(self.default_socket_options)
         if socket_options:
             options.extend(socket_options)
@@ -247,6 +264,8 @@ class TCPBackend(NetworkBackend):
                 continue
             stream = SocketStream(sock)
             stream._timeout = timeout
+            stream._peer = address
+            stream._dns_time = dns_time
             return stream
         if last is None:
             last = NewConnectionError(f"getaddrinfo returned no addresses for {host}:{port}")

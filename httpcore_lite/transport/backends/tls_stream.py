@@ -29,13 +29,21 @@ class TLSStream(NetworkStream):
     """A TLS session carried over another :class:`NetworkStream`."""
 
     def __init__(
-        self, inner: NetworkStream, ssl_context: ssl.SSLContext, server_hostname: str | None
+        self,
+        inner: NetworkStream,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None,
+        session: ssl.SSLSession | None = None,
     ) -> None:
         self._inner = inner
         self._incoming = ssl.MemoryBIO()
         self._outgoing = ssl.MemoryBIO()
         self._tls = ssl_context.wrap_bio(
-            self._incoming, self._outgoing, server_side=False, server_hostname=server_hostname
+            self._incoming,
+            self._outgoing,
+            server_side=False,
+            server_hostname=server_hostname,
+            session=session,
         )
         self._server_hostname = server_hostname
         self._closed = False
@@ -94,9 +102,13 @@ class TLSStream(NetworkStream):
             raise SSLError(exc) from exc
 
     def start_tls(
-        self, ssl_context: ssl.SSLContext, server_hostname: str | None, timeout: float | None
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None,
+        timeout: float | None,
+        session: ssl.SSLSession | None = None,
     ) -> NetworkStream:
-        return TLSStream(self, ssl_context, server_hostname).handshake(timeout)
+        return TLSStream(self, ssl_context, server_hostname, session).handshake(timeout)
 
     def close(self) -> None:
         if not self._closed:
