@@ -33,7 +33,7 @@ from collections import OrderedDict
 from collections.abc import Generator, Iterable, Iterator, Mapping
 from netrc import NetrcParseError, netrc
 from typing import TYPE_CHECKING, Any, Optional, Union
-from urllib.parse import quote, unquote, urlparse, urlsplit, urlunparse
+from urllib.parse import urlsplit
 
 from . import certs
 from .__version__ import __version__
@@ -44,7 +44,15 @@ from ._internal_utils import (  # noqa: F401 - re-exported, as requests.utils do
     to_native_string,
     unicode_is_ascii,
 )
-from .exceptions import FileModeWarning, InvalidHeader, InvalidURL, UnrewindableBodyError
+from ._urls import (  # noqa: F401 - re-exported, as requests.utils does
+    UNRESERVED_SET,
+    get_auth_from_url,
+    prepend_scheme_if_needed,
+    requote_uri,
+    unquote_unreserved,
+    urldefragauth,
+)
+from .exceptions import FileModeWarning, InvalidHeader, UnrewindableBodyError
 from .structures import CaseInsensitiveDict
 
 if TYPE_CHECKING:
@@ -727,101 +735,6 @@ def add_dict_to_cookiejar(cj: CookieJar, cookie_dict: Mapping[str, Any]) -> Cook
     from .cookies import cookiejar_from_dict
 
     return cookiejar_from_dict(cookie_dict, cj)
-
-
-# ---------------------------------------------------------------------------------------------
-# URLs
-# ---------------------------------------------------------------------------------------------
-
-#: The unreserved URI characters (RFC 3986 section 2.3).
-UNRESERVED_SET = frozenset(
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZ" + "abcdefghijklmnopqrstuvwxyz" + "0123456789-._~"
-)
-
-_SAFE_WITH_PERCENT = "!#$%&'()*+,/:;=?@[]~"
-_SAFE_WITHOUT_PERCENT = "!#$&'()*+,/:;=?@[]~"
-# A URI made only of characters requote_uri leaves alone is returned as is, skipping the
-# split/quote work on the common path.
-_ALREADY_QUOTED_RE = re.compile(r"[A-Za-z0-9\-._~!#$&'()*+,/:;=?@\[\]]*\Z")
-
-
-def unquote_unreserved(uri: str) -> str:
-    """Un-escape percent-escapes of unreserved characters, leaving reserved ones escaped.
-
-    :raises InvalidURL: for a malformed escape such as ``%zz`` with alphanumeric digits.
-    """
-    parts = uri.split("%")
-    for i in range(1, len(parts)):
-        h = parts[i][0:2]
-        if len(h) == 2 and h.isalnum():
-            try:
-                c = chr(int(h, 16))
-            except ValueError:
-                raise InvalidURL(f"Invalid percent-escape sequence: '{h}'")
-            if c in UNRESERVED_SET:
-                parts[i] = c + parts[i][2:]
-            else:
-                parts[i] = f"%{parts[i]}"
-        else:
-            parts[i] = f"%{parts[i]}"
-    return "".join(parts)
-
-
-def requote_uri(uri: str) -> str:
-    """Quote a URI so it is fully and consistently quoted, without double-quoting.
-
-    Existing valid escapes are kept (unreserved ones normalised); a bare ``%`` that does not start
-    a valid escape is quoted as ``%25``.
-    """
-    if _ALREADY_QUOTED_RE.match(uri):
-        return uri
-    try:
-        # Unquote only the unreserved characters, then quote only illegal characters (do not
-        # quote reserved, unreserved, or '%').
-        return quote(unquote_unreserved(uri), safe=_SAFE_WITH_PERCENT)
-    except InvalidURL:
-        # A "%" not followed by a valid escape: quote the "%" as well.
-        return quote(uri, safe=_SAFE_WITHOUT_PERCENT)
-
-
-def prepend_scheme_if_needed(url: str, new_scheme: str) -> str:
-    """Give a scheme-less URL (``host:port/path`` or ``//host/path``) the scheme ``new_scheme``.
-
-    Used for proxy URLs written as ``proxy.local:3128``. A URL that already has ``scheme://`` is
-    returned unchanged. Unlike ``urlparse``, ``host:port`` is read as a host, not as a scheme.
-    """
-    if _SCHEME_RE.match(url):
-        scheme, netloc, path, params, query, fragment = urlparse(url)
-        if netloc or not path:
-            return url
-        # "http:/host" style: move the path into the netloc, as urllib3's parse_url reads it.
-        return urlunparse((scheme, path.lstrip("/"), "", params, query, fragment))
-    if url.startswith("//"):
-        return f"{new_scheme}:{url}"
-    return f"{new_scheme}://{url}"
-
-
-_SCHEME_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:/")
-
-
-def get_auth_from_url(url: str) -> tuple[str, str]:
-    """Return the percent-decoded ``(username, password)`` of a URL (``("", "")`` when absent)."""
-    parsed = urlparse(url)
-    try:
-        auth = (unquote(parsed.username), unquote(parsed.password))  # type: ignore[arg-type]
-    except (AttributeError, TypeError):
-        auth = ("", "")
-    return auth
-
-
-def urldefragauth(url: str) -> str:
-    """Return ``url`` without its fragment and without the ``user:password@`` part."""
-    scheme, netloc, path, params, query, fragment = urlparse(url)
-    # see func:`prepend_scheme_if_needed`
-    if not netloc:
-        netloc, path = path, netloc
-    netloc = netloc.rsplit("@", 1)[-1]
-    return urlunparse((scheme, netloc, path, params, query, ""))
 
 
 # ---------------------------------------------------------------------------------------------
