@@ -15,14 +15,18 @@ from __future__ import annotations
 
 import re
 from typing import Optional
-from urllib.parse import quote, unquote, urlparse, urlunparse
+from urllib.parse import quote, unquote, urlparse, urlsplit, urlunparse
 
-from .exceptions import InvalidURL, MissingSchema
+from .exceptions import InvalidSchema, InvalidURL, MissingSchema
 
 __all__ = [
+    "DEFAULT_PORTS",
+    "ORIGIN_RE",
     "UNRESERVED_SET",
     "get_auth_from_url",
     "idna_encode",
+    "origin",
+    "parse_origin",
     "parse_url",
     "prepend_scheme_if_needed",
     "requote_needed",
@@ -380,3 +384,72 @@ def urldefragauth(url: str) -> str:
         netloc, path = path, netloc
     netloc = netloc.rsplit("@", 1)[-1]
     return urlunparse((scheme, netloc, path, params, query, ""))
+
+
+# ---------------------------------------------------------------------------------------------
+# Origins and default ports
+# ---------------------------------------------------------------------------------------------
+
+#: The port a URL without one uses, by scheme (requests' ``utils.DEFAULT_PORTS``).
+DEFAULT_PORTS = {"http": 80, "https": 443}
+# The schemes a request can be sent to, with their default port (a Unix socket has none).
+_SENDABLE_PORTS = {**DEFAULT_PORTS, "http+unix": 0}
+#: ``scheme://authority``: the origin part of a URL, matched without parsing the rest.
+ORIGIN_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*)://([^/?#]*)")
+
+
+def parse_origin(url: str) -> tuple[str, str, int, str | None]:
+    """``(scheme, host, port, socket_path)`` of a URL about to be sent; ``socket_path`` for
+    ``http+unix://``.
+
+    Strict, for choosing a connection: a scheme nothing can send, a missing host or a bad port
+    raise. Compare origins with :func:`origin`, which never raises.
+    """
+    match = ORIGIN_RE.match(url)
+    if match is None:
+        raise InvalidURL(f"Invalid URL {url!r}: No scheme supplied or no host")
+    scheme = match.group(1).lower()
+    netloc = match.group(2).rpartition("@")[2]
+    if scheme not in _SENDABLE_PORTS:
+        raise InvalidSchema(f"No connection adapters were found for {url!r}")
+    if scheme == "http+unix":
+        if not netloc:
+            raise InvalidURL(f"Invalid URL {url!r}: no socket path")
+        return scheme, netloc, 0, unquote(netloc)
+    if netloc.startswith("["):
+        end = netloc.find("]")
+        if end < 0:
+            raise InvalidURL(f"Invalid URL {url!r}: bad IPv6 address")
+        host, rest = netloc[1:end], netloc[end + 1 :]
+        port_text = rest[1:] if rest.startswith(":") else ""
+    else:
+        host, _, port_text = netloc.partition(":")
+    if not host:
+        raise InvalidURL(f"Invalid URL {url!r}: No host supplied")
+    if port_text:
+        if not port_text.isdigit() or int(port_text) > 65535:
+            raise InvalidURL(f"Invalid URL {url!r}: invalid port {port_text!r}")
+        port = int(port_text)
+    else:
+        port = _SENDABLE_PORTS[scheme]
+    return scheme, host.lower(), port, None
+
+
+def origin(url: str | None) -> tuple[str, str, int | None]:
+    """The (scheme, host, port) of a URL, default ports filled in, for same-origin checks.
+
+    Lenient, for comparing (redirects): any string gives an answer; :func:`parse_origin` is the
+    strict reading for sending.
+
+    A port that is not a number gives -1: such a URL matches no other origin (and the adapter
+    refuses it with InvalidURL when it is sent).
+    """
+    parts = urlsplit(url or "")
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if port is None:
+        port = DEFAULT_PORTS.get(scheme)
+    return (scheme, (parts.hostname or "").lower(), port)

@@ -31,6 +31,8 @@ from time import perf_counter
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
+from ._urls import DEFAULT_PORTS
+from ._urls import origin as _origin
 from .adapters import BaseAdapter, HTTPAdapter
 from .auth import AuthBase, _basic_auth_str
 from .cookies import (
@@ -51,7 +53,6 @@ from .models import (  # noqa: F401  (REDIRECT_STATI re-exported, as requests do
 from .status_codes import codes
 from .structures import CaseInsensitiveDict
 from .utils import (  # noqa: F401  (should_bypass_proxies re-exported, as requests does)
-    DEFAULT_PORTS,
     _getenv,
     default_headers,
     get_auth_from_url,
@@ -199,23 +200,6 @@ def _recode_location(location: str) -> str:
         return location.encode("latin-1").decode("utf-8")
     except UnicodeError:
         return location
-
-
-def _origin(url: str | None) -> tuple[str, str, int | None]:
-    """The (scheme, host, port) of a URL, default ports filled in, for same-origin checks.
-
-    A port that is not a number gives -1: such a URL matches no other origin (and the adapter
-    refuses it with InvalidURL when it is sent).
-    """
-    parts = urlsplit(url or "")
-    scheme = parts.scheme.lower()
-    try:
-        port = parts.port
-    except ValueError:
-        port = -1
-    if port is None:
-        port = DEFAULT_PORTS.get(scheme)
-    return (scheme, (parts.hostname or "").lower(), port)
 
 
 def _jar_is_empty(jar: Any) -> bool:

@@ -45,6 +45,7 @@ from ._internal_utils import (  # noqa: F401 - re-exported, as requests.utils do
     unicode_is_ascii,
 )
 from ._urls import (  # noqa: F401 - re-exported, as requests.utils does
+    DEFAULT_PORTS,
     UNRESERVED_SET,
     get_auth_from_url,
     prepend_scheme_if_needed,
@@ -62,8 +63,6 @@ NETRC_FILES = (".netrc", "_netrc")
 
 #: The CA bundle used when ``verify=True``: certifi's.
 DEFAULT_CA_BUNDLE_PATH = certs.where()
-
-DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def _accept_encoding() -> str:
