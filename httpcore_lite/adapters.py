@@ -338,7 +338,7 @@ class HTTPAdapter(BaseAdapter):
         url = request.url
         proxy = None
         if proxies and not url.startswith("http+unix:"):
-            from .utils import select_proxy
+            from ._proxies import select_proxy
 
             proxy = select_proxy(url, proxies)
         if proxy:
@@ -389,7 +389,7 @@ class HTTPAdapter(BaseAdapter):
         )
         proxy = None
         if proxies:
-            from .utils import select_proxy
+            from ._proxies import select_proxy
 
             proxy = select_proxy(url, proxies)
         manager = self.proxy_manager_for(_normalize_proxy(proxy)) if proxy else self.poolmanager
@@ -407,7 +407,7 @@ class HTTPAdapter(BaseAdapter):
         (non-SOCKS) proxy."""
         proxy = None
         if proxies:
-            from .utils import select_proxy
+            from ._proxies import select_proxy
 
             proxy = select_proxy(request.url, proxies)
         scheme = request.url.partition("://")[0].lower()
@@ -417,7 +417,7 @@ class HTTPAdapter(BaseAdapter):
         # the target goes to our own core verbatim, never re-parsed as an authority.
         url = request.path_url
         if is_proxied_http_request and not using_socks_proxy:
-            from .utils import urldefragauth
+            from ._urls import urldefragauth
 
             url = urldefragauth(request.url)
         return str(url)
@@ -430,7 +430,7 @@ class HTTPAdapter(BaseAdapter):
         """Headers for the proxy (never for the origin): ``Proxy-Authorization`` from the
         credentials in the proxy URL."""
         headers: dict[str, str] = {}
-        from .utils import get_auth_from_url
+        from ._urls import get_auth_from_url
 
         username, password = get_auth_from_url(proxy)
         if username:

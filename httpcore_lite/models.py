@@ -25,6 +25,9 @@ from io import UnsupportedOperation
 from typing import TYPE_CHECKING, Any, Literal, Optional, Union, overload
 from urllib.parse import urlencode, urlsplit
 
+from ._bodies import guess_filename, super_len
+from ._charset import guess_json_utf, iter_slices, stream_decode_response_unicode
+from ._headers import check_header_validity, parse_header_links
 from ._internal_utils import to_native_string
 from ._multipart import encode_multipart
 from ._urls import get_auth_from_url, requote_needed, requote_uri, split_url
@@ -41,16 +44,7 @@ from .exceptions import JSONDecodeError as RequestsJSONDecodeError
 from .hooks import default_hooks
 from .status_codes import codes
 from .structures import CaseInsensitiveDict
-from .utils import (
-    check_header_validity,
-    guess_filename,
-    guess_json_utf,
-    iter_slices,
-    parse_header_links,
-    stream_decode_response_unicode,
-    super_len,
-    to_key_val_list,
-)
+from .utils import to_key_val_list
 
 if TYPE_CHECKING:
     from ._types import (

@@ -31,7 +31,17 @@ from time import perf_counter
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
-from ._urls import DEFAULT_PORTS
+from ._bodies import rewind_body
+from ._env import get_netrc_auth
+from ._env import getenv as _getenv
+from ._headers import default_headers
+from ._proxies import (  # noqa: F401  (should_bypass_proxies re-exported, as requests does)
+    get_environ_proxies,
+    resolve_proxies,
+    select_proxy,
+    should_bypass_proxies,
+)
+from ._urls import DEFAULT_PORTS, get_auth_from_url, requote_uri
 from ._urls import origin as _origin
 from .adapters import BaseAdapter, HTTPAdapter
 from .auth import AuthBase, _basic_auth_str
@@ -52,19 +62,6 @@ from .models import (  # noqa: F401  (REDIRECT_STATI re-exported, as requests do
 )
 from .status_codes import codes
 from .structures import CaseInsensitiveDict
-from .utils import (  # noqa: F401  (should_bypass_proxies re-exported, as requests does)
-    _getenv,
-    default_headers,
-    get_auth_from_url,
-    get_environ_proxies,
-    get_netrc_auth,
-    requote_uri,
-    resolve_proxies,
-    rewind_body,
-    select_proxy,
-    should_bypass_proxies,
-    to_key_val_list,
-)
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -904,7 +901,7 @@ class Session(SessionRedirectMixin):
         With ``trust_env``: proxies from ``HTTP(S)_PROXY``/``ALL_PROXY`` (either case) unless
         ``NO_PROXY`` matches the URL, and ``REQUESTS_CA_BUNDLE`` then ``CURL_CA_BUNDLE`` as
         ``verify`` when it is ``True`` or unset. Variables are read afresh on every call, one
-        lookup each in the live environment (``utils._getenv``: ``os.environ.get`` without the
+        lookup each in the live environment (``_env.getenv``: ``os.environ.get`` without the
         cost of a miss), so a change takes effect on the next request.
         """
         if self.trust_env:

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from httpcore_lite import _internal_utils, compat, utils
+from httpcore_lite import _env, _headers, _internal_utils, compat, utils
 from httpcore_lite.cookies import RequestsCookieJar
 from httpcore_lite.exceptions import (
     FileModeWarning,
@@ -248,13 +248,13 @@ class TestNetrc:
         old = 1_000_000_000 * 1_000_000_000  # 2001: long past the racy window
         os.utime(home, ns=(old, old))
         assert utils.get_netrc_auth("http://example.com/") is None
-        assert utils._home_netrc_cache[str(home)] == (old, None)
+        assert _env._home_netrc_cache[str(home)] == (old, None)
         # Adding a file changes the directory's mtime: found on the very next call.
         (home / ".netrc").write_text("machine example.com login new password p\n")
         assert utils.get_netrc_auth("http://example.com/") == ("new", "p")
         os.utime(home, ns=(old, old))
         assert utils.get_netrc_auth("http://example.com/") == ("new", "p")
-        assert utils._home_netrc_cache[str(home)] == (old, str(home / ".netrc"))
+        assert _env._home_netrc_cache[str(home)] == (old, str(home / ".netrc"))
         (home / ".netrc").unlink()
         assert utils.get_netrc_auth("http://example.com/") is None
 
@@ -262,9 +262,9 @@ class TestNetrc:
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         monkeypatch.setenv("HOME", str(tmp_path))
-        utils._home_netrc_cache.pop(str(tmp_path), None)
+        _env._home_netrc_cache.pop(str(tmp_path), None)
         assert utils.get_netrc_auth("http://example.com/") is None
-        assert str(tmp_path) not in utils._home_netrc_cache
+        assert str(tmp_path) not in _env._home_netrc_cache
 
     def test_parse_error(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         import netrc
@@ -285,13 +285,13 @@ class TestNetrc:
 
     def test_cache_is_used(self, netrc_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         calls = []
-        original = utils.netrc
+        original = _env.netrc
 
         def counting(*args: Any) -> Any:
             calls.append(args)
             return original(*args)
 
-        monkeypatch.setattr(utils, "netrc", counting)
+        monkeypatch.setattr(_env, "netrc", counting)
         assert utils.get_netrc_auth("http://example.com/") == ("alice", "secret")
         assert len(calls) == 1  # a new file (per-test path): parsed once
         for _ in range(3):
@@ -463,7 +463,7 @@ class TestHeaderParsing:
         ],
     )
     def test_parse_content_type_header(self, value: str, expected: Any) -> None:
-        assert utils._parse_content_type_header(value) == expected
+        assert _headers._parse_content_type_header(value) == expected
 
     @pytest.mark.parametrize(
         ("content_type", "expected"),
