@@ -23,6 +23,8 @@ from netrc import NetrcParseError, netrc
 from typing import Any, Optional
 from urllib.parse import urlsplit
 
+from ._cache import remember
+
 __all__ = [
     "NETRC_FILES",
     "environ_proxies",
@@ -70,9 +72,7 @@ def getenv(name: str) -> Optional[str]:
             text = _decoded_values.get(value)
             if text is None:
                 text = env.decodevalue(value)
-                if len(_decoded_values) >= 64:
-                    _decoded_values.clear()
-                _decoded_values[value] = text
+                remember(_decoded_values, value, text, 64)
             return text
     return env.get(name)
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any, Optional
 
 from .__version__ import __version__
+from ._cache import remember
 from ._internal_utils import _HEADER_VALIDATOR_BYTE, _HEADER_VALIDATOR_STR
 from .exceptions import InvalidHeader
 from .structures import CaseInsensitiveDict
@@ -167,10 +168,9 @@ def get_encoding_from_headers(headers: Mapping[str, Any]) -> Optional[str]:
         # answer for each is kept (bounded), sparing the parse on every response.
         known = _ENCODING_BY_TYPE.get(content_type, _UNKNOWN)
         if known is _UNKNOWN:
-            known = _encoding_from_content_type(content_type)
-            if len(_ENCODING_BY_TYPE) >= 256:
-                _ENCODING_BY_TYPE.clear()
-            _ENCODING_BY_TYPE[content_type] = known
+            known = remember(
+                _ENCODING_BY_TYPE, content_type, _encoding_from_content_type(content_type), 256
+            )
         return known  # type: ignore[return-value]
     return _encoding_from_content_type(content_type)
 

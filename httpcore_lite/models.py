@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal, Optional, Union, overload
 from urllib.parse import urlencode, urlsplit
 
 from ._bodies import guess_filename, super_len
+from ._cache import remember
 from ._charset import guess_json_utf, iter_slices, stream_decode_response_unicode
 from ._headers import check_header_validity, parse_header_links
 from ._internal_utils import to_native_string
@@ -448,9 +449,7 @@ class PreparedRequest(RequestEncodingMixin, RequestHooksMixin):
             self._path_url_cache = (url, target)
         self.url = url
         if given is not None:
-            if len(_PREPARED_URLS) >= _PREPARED_URLS_MAX:
-                _PREPARED_URLS.clear()
-            _PREPARED_URLS[given] = (url, self._path_url_cache)
+            remember(_PREPARED_URLS, given, (url, self._path_url_cache), _PREPARED_URLS_MAX)
 
     def _add_params(self, query: Optional[str], params: Any) -> Optional[str]:
         if isinstance(params, (str, bytes)):
@@ -490,9 +489,7 @@ class PreparedRequest(RequestEncodingMixin, RequestHooksMixin):
                 if type(name) is str and type(value) is str:
                     if header not in valid:
                         check_header_validity(header)
-                        if len(valid) >= _VALID_HEADERS_MAX:
-                            valid.clear()
-                        valid[header] = True
+                        remember(valid, header, True, _VALID_HEADERS_MAX)
                 else:
                     check_header_validity(header)
                     if type(name) is not str:
