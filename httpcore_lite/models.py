@@ -765,9 +765,19 @@ class Response:
             codes.permanent_redirect,
         )
 
+    #: Computes :attr:`next` on first read (set by a Session that did not follow a redirect).
+    _next_pending: Optional[Callable[[], Optional[PreparedRequest]]] = None
+
     @property
     def next(self) -> Optional[PreparedRequest]:
-        """The PreparedRequest of the next redirect, when redirects were not followed."""
+        """The PreparedRequest of the next redirect, when redirects were not followed.
+
+        Raises :class:`InvalidURL` when the ``Location`` cannot be parsed.
+        """
+        pending = self._next_pending
+        if pending is not None:
+            self._next = pending()
+            self._next_pending = None
         return self._next
 
     @property

@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Generator, Mapping, MutableMapping
 from datetime import timedelta
+from functools import partial
 from http.cookiejar import CookieJar
 from time import perf_counter
 from typing import TYPE_CHECKING, Any
@@ -51,7 +52,7 @@ from .cookies import (
     extract_cookies_to_jar,
     merge_cookies,
 )
-from .exceptions import InvalidSchema, RequestException, TooManyRedirects
+from .exceptions import InvalidSchema, InvalidURL, RequestException, TooManyRedirects
 from .hooks import default_hooks, dispatch_hook
 from .models import (  # noqa: F401  (REDIRECT_STATI re-exported, as requests does)
     DEFAULT_REDIRECT_LIMIT,
@@ -197,6 +198,40 @@ def _recode_location(location: str) -> str:
         return location.encode("latin-1").decode("utf-8")
     except UnicodeError:
         return location
+
+
+def _redirect_url(base: str, location: str, fragment: str) -> tuple[str, str]:
+    """The absolute URL a ``Location`` leads to from ``base``, and the fragment it carries.
+
+    A Location that cannot be parsed (``http://[::1``, a port that is not a number) raises
+    :class:`InvalidURL` here, where the redirect is followed or ``Response.next`` is read.
+    """
+    url = location
+    try:
+        # A scheme-relative Location ("//host/path", RFC 3986 4.2) takes the current scheme.
+        if url.startswith("//"):
+            url = urlsplit(base).scheme + ":" + url
+
+        # Carry the fragment over when the Location has none (RFC 9110 10.2.2).
+        parsed = urlsplit(url)
+        if parsed.fragment == "" and fragment:
+            parsed = parsed._replace(fragment=fragment)
+        elif parsed.fragment:
+            fragment = parsed.fragment
+        url = parsed.geturl()
+
+        # Relative Locations are allowed (RFC 9110 10.2.2); percent-encode what needs it.
+        if not parsed.netloc:
+            url = _join_url(base, requote_uri(url))
+        else:
+            url = requote_uri(url)
+        parsed = urlsplit(url)
+        parsed.port  # noqa: B018  (raises ValueError for a port that is not a number)
+    except ValueError as exc:
+        if isinstance(exc, InvalidURL):
+            raise
+        raise InvalidURL(f"Invalid redirect target {location!r}: {exc}") from None
+    return url, fragment
 
 
 def _jar_is_empty(jar: Any) -> bool:
@@ -381,24 +416,7 @@ class SessionRedirectMixin:
             if len(resp.history) >= self.max_redirects:
                 raise TooManyRedirects(f"Exceeded {self.max_redirects} redirects.", response=resp)
 
-            # A scheme-relative Location ("//host/path", RFC 3986 4.2) takes the current scheme.
-            if url.startswith("//"):
-                url = urlsplit(resp.url).scheme + ":" + url
-
-            # Carry the fragment over when the Location has none (RFC 9110 10.2.2).
-            parsed = urlsplit(url)
-            if parsed.fragment == "" and previous_fragment:
-                parsed = parsed._replace(fragment=previous_fragment)
-            elif parsed.fragment:
-                previous_fragment = parsed.fragment
-            url = parsed.geturl()
-
-            # Relative Locations are allowed (RFC 9110 10.2.2); percent-encode what needs it.
-            if not parsed.netloc:
-                url = _join_url(resp.url, requote_uri(url))
-            else:
-                url = requote_uri(url)
-
+            url, previous_fragment = _redirect_url(resp.url, url, previous_fragment)
             self._check_redirect_target(resp.url, url)
             # requote_uri percent-encoded anything unsafe (CR, LF, NUL, spaces, non-ASCII).
             prepared_request.url = url
@@ -529,7 +547,8 @@ class SessionRedirectMixin:
         # headers would travel inside the CONNECT tunnel to the origin.
         if not url.lower().startswith("https:"):
             proxy = select_proxy(url, new_proxies)
-            if proxy:
+            # A SOCKS proxy never sees the request: the header would go to the origin.
+            if proxy and not proxy.lower().startswith("socks"):
                 username, password = get_auth_from_url(proxy)
                 if username and password:
                     headers["Proxy-Authorization"] = _basic_auth_str(username, password)
@@ -866,18 +885,23 @@ class Session(SessionRedirectMixin):
                     r = history.pop()
                     r.history = history
             else:
-                # Not following: offer the next request as Response.next (unless the target
-                # is one we would refuse to follow).
-                try:
-                    r._next = next(
-                        self.resolve_redirects(r, request, yield_requests=True, **kwargs)
-                    )
-                except (StopIteration, InvalidSchema):
-                    pass
+                # Not following: offer the next request as Response.next, computed when it is
+                # read, so that a Location we cannot parse never fails this response.
+                r._next_pending = partial(self._next_request, r, request, kwargs)
 
         if not stream and not (hop and self.get_redirect_target(r)):
             r.content  # noqa: B018  (download the body now, as stream=False promises)
         return r
+
+    def _next_request(
+        self, resp: Response, request: PreparedRequest, kwargs: dict[str, Any]
+    ) -> PreparedRequest | None:
+        """The request :attr:`Response.next` offers: None when the target is one we would
+        refuse to follow (another scheme), :class:`InvalidURL` when it cannot be parsed."""
+        try:
+            return next(self.resolve_redirects(resp, request, yield_requests=True, **kwargs))
+        except (StopIteration, InvalidSchema):
+            return None
 
     def _extract_cookies(self, request: Any, response: Response) -> None:
         """Store the cookies ``response`` set into the session jar, scoped by ``request``."""
