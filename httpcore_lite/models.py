@@ -6,6 +6,9 @@ Nothing here does I/O. A :class:`PreparedRequest` is exactly what will go on the
 fully quoted URL, validated headers, body); the transport never edits it. A :class:`Response`
 reads its body lazily from ``raw``, an object the transport provides.
 
+URLs are parsed and quoted by ``_urls``, multipart bodies built by ``_multipart``; this module
+decides what a request and a response hold.
+
 Two rules shape the code:
 
 * Refuse anything that could change the meaning of the bytes on the wire (CR, LF, NUL or other
