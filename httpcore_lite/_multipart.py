@@ -12,7 +12,7 @@ import os
 from collections.abc import Mapping
 from typing import Any, Optional, Union
 
-from .utils import check_header_validity
+from ._headers import check_header_validity
 
 __all__ = ["encode_multipart"]
 

@@ -17,13 +17,12 @@ is read in one loop without going through ``iter_content``.
 from __future__ import annotations
 
 import os
-import re
 import threading
 import time
 import warnings
 from typing import Any
-from urllib.parse import unquote
 
+from ._urls import ORIGIN_RE, parse_origin
 from .exceptions import (
     InvalidHeader,
     InvalidProxyURL,
@@ -87,41 +86,7 @@ DEFAULT_POOLSIZE = 10
 DEFAULT_RETRIES = 0
 DEFAULT_POOL_TIMEOUT = None
 
-_DEFAULT_PORTS = {"http": 80, "https": 443, "http+unix": 0}
-_ORIGIN = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*)://([^/?#]*)")
 _ORIGIN_CACHE_SIZE = 256
-
-
-def _parse_origin(url: str) -> tuple[str, str, int, str | None]:
-    """``(scheme, host, port, socket_path)`` of a URL; ``socket_path`` for ``http+unix://``."""
-    match = _ORIGIN.match(url)
-    if match is None:
-        raise InvalidURL(f"Invalid URL {url!r}: No scheme supplied or no host")
-    scheme = match.group(1).lower()
-    netloc = match.group(2).rpartition("@")[2]
-    if scheme not in _DEFAULT_PORTS:
-        raise InvalidSchema(f"No connection adapters were found for {url!r}")
-    if scheme == "http+unix":
-        if not netloc:
-            raise InvalidURL(f"Invalid URL {url!r}: no socket path")
-        return scheme, netloc, 0, unquote(netloc)
-    if netloc.startswith("["):
-        end = netloc.find("]")
-        if end < 0:
-            raise InvalidURL(f"Invalid URL {url!r}: bad IPv6 address")
-        host, rest = netloc[1:end], netloc[end + 1 :]
-        port_text = rest[1:] if rest.startswith(":") else ""
-    else:
-        host, _, port_text = netloc.partition(":")
-    if not host:
-        raise InvalidURL(f"Invalid URL {url!r}: No host supplied")
-    if port_text:
-        if not port_text.isdigit() or int(port_text) > 65535:
-            raise InvalidURL(f"Invalid URL {url!r}: invalid port {port_text!r}")
-        port = int(port_text)
-    else:
-        port = _DEFAULT_PORTS[scheme]
-    return scheme, host.lower(), port, None
 
 
 def _freeze(value: Any) -> Any:
@@ -420,7 +385,7 @@ class HTTPAdapter(BaseAdapter):
         ``key_file`` (plus ``socket_path`` for ``http+unix://``). Override it to change how
         requests are grouped into pools.
         """
-        scheme, host, port, socket_path = _parse_origin(request.url)
+        scheme, host, port, socket_path = parse_origin(request.url)
         host_params = {"scheme": scheme, "host": host, "port": port}
         pool_kwargs: dict[str, Any] = {}
         if scheme == "https" and verify is False:
@@ -450,7 +415,7 @@ class HTTPAdapter(BaseAdapter):
         url = request.url
         proxy = None
         if proxies and not url.startswith("http+unix:"):
-            from .utils import select_proxy
+            from ._proxies import select_proxy
 
             proxy = select_proxy(url, proxies)
         if proxy:
@@ -465,7 +430,7 @@ class HTTPAdapter(BaseAdapter):
         if proxy:
             return manager.connection_from_key(self._pool_key(url, verify, cert, request))
         # The hot path: one dict lookup from (origin, verify, cert) to the pool key.
-        match = _ORIGIN.match(url)
+        match = ORIGIN_RE.match(url)
         cache_key = (match.group(0) if match is not None else url, verify, cert)
         try:
             key = self._keys.get(cache_key)
@@ -480,7 +445,7 @@ class HTTPAdapter(BaseAdapter):
 
     def _pool_key(self, url: str, verify: Any, cert: Any, proxied: Any) -> PoolKey:
         """The pool key of ``url``; ``proxied`` is the request when it goes through a proxy."""
-        scheme, host, port, socket_path = _parse_origin(url)
+        scheme, host, port, socket_path = parse_origin(url)
         if scheme != "https":
             return PoolKey(scheme, host, port, True, None, socket_path)
         tunnel_auth = None
@@ -501,11 +466,11 @@ class HTTPAdapter(BaseAdapter):
         )
         proxy = None
         if proxies:
-            from .utils import select_proxy
+            from ._proxies import select_proxy
 
             proxy = select_proxy(url, proxies)
         manager = self.proxy_manager_for(_normalize_proxy(proxy)) if proxy else self.poolmanager
-        scheme, host, port, socket_path = _parse_origin(url)
+        scheme, host, port, socket_path = parse_origin(url)
         return manager.connection_from_key(PoolKey(scheme, host, port, True, None, socket_path))
 
     def close(self) -> None:
@@ -519,7 +484,7 @@ class HTTPAdapter(BaseAdapter):
         (non-SOCKS) proxy."""
         proxy = None
         if proxies:
-            from .utils import select_proxy
+            from ._proxies import select_proxy
 
             proxy = select_proxy(request.url, proxies)
         scheme = request.url.partition("://")[0].lower()
@@ -529,7 +494,7 @@ class HTTPAdapter(BaseAdapter):
         # the target goes to our own core verbatim, never re-parsed as an authority.
         url = request.path_url
         if is_proxied_http_request and not using_socks_proxy:
-            from .utils import urldefragauth
+            from ._urls import urldefragauth
 
             url = urldefragauth(request.url)
         return str(url)
@@ -542,7 +507,7 @@ class HTTPAdapter(BaseAdapter):
         """Headers for the proxy (never for the origin): ``Proxy-Authorization`` from the
         credentials in the proxy URL."""
         headers: dict[str, str] = {}
-        from .utils import get_auth_from_url
+        from ._urls import get_auth_from_url
 
         username, password = get_auth_from_url(proxy)
         if username:

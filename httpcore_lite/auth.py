@@ -20,9 +20,9 @@ from collections.abc import Callable
 from typing import Any, Optional, Union
 from urllib.parse import urlparse
 
+from ._headers import parse_dict_header
 from ._internal_utils import to_native_string
 from .cookies import RequestsCookieJar, extract_cookies_to_jar
-from .utils import parse_dict_header
 
 __all__ = [
     "AuthBase",

@@ -6,6 +6,9 @@ Nothing here does I/O. A :class:`PreparedRequest` is exactly what will go on the
 fully quoted URL, validated headers, body); the transport never edits it. A :class:`Response`
 reads its body lazily from ``raw``, an object the transport provides.
 
+URLs are parsed and quoted by ``_urls``, multipart bodies built by ``_multipart``; this module
+decides what a request and a response hold.
+
 Two rules shape the code:
 
 * Refuse anything that could change the meaning of the bytes on the wire (CR, LF, NUL or other
@@ -23,10 +26,15 @@ from collections.abc import Callable, Iterator, Mapping
 from http.cookiejar import CookieJar
 from io import UnsupportedOperation
 from typing import TYPE_CHECKING, Any, Literal, Optional, Union, overload
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import urlencode, urlsplit
 
+from ._bodies import guess_filename, super_len
+from ._cache import remember
+from ._charset import guess_json_utf, iter_slices, stream_decode_response_unicode
+from ._headers import check_header_validity, parse_header_links
 from ._internal_utils import to_native_string
 from ._multipart import encode_multipart
+from ._urls import get_auth_from_url, requote_needed, requote_uri, split_url
 from .auth import HTTPBasicAuth
 from .cookies import _copy_cookie_jar, cookiejar_from_dict, get_cookie_header
 from .exceptions import (
@@ -37,7 +45,6 @@ from .exceptions import (
     InvalidBodyError,
     InvalidJSONError,
     InvalidURL,
-    MissingSchema,
     RequestException,
     SSLError,
     StreamConsumedError,
@@ -46,18 +53,7 @@ from .exceptions import JSONDecodeError as RequestsJSONDecodeError
 from .hooks import default_hooks
 from .status_codes import codes
 from .structures import CaseInsensitiveDict
-from .utils import (
-    check_header_validity,
-    get_auth_from_url,
-    guess_filename,
-    guess_json_utf,
-    iter_slices,
-    parse_header_links,
-    requote_uri,
-    stream_decode_response_unicode,
-    super_len,
-    to_key_val_list,
-)
+from .utils import to_key_val_list
 
 if TYPE_CHECKING:
     from ._types import (
@@ -98,51 +94,6 @@ ITER_CHUNK_SIZE = 512
 
 _ZERO_ELAPSED = datetime.timedelta(0)
 
-# ---------------------------------------------------------------------------------------------
-# URL parsing. A small hand-written parser instead of one big regular expression: every step is
-# a str.partition/find or an anchored character-class match, so that hostile inputs (200,000
-# '%', 50,000 '@') cost linear time. The rules follow RFC 3986 as urllib3 applies them for
-# requests: the authority ends at the first of "/", "\", "?", "#"; the last "@" separates the
-# credentials; dot segments are removed and invalid characters percent-encoded for http(s).
-# ---------------------------------------------------------------------------------------------
-
-# A scheme followed by ":"; "." is left out on purpose (as urllib3 does) so that "host.tld:80"
-# reads as a host and port with no scheme, which gives MissingSchema and a useful hint.
-_SCHEME_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9+\-]*:")
-_AUTHORITY_END_RE = re.compile(r"[/\\?#]")
-# C0 controls and DEL. Space is allowed: it is percent-encoded, as requests does.
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
-_PERCENT_RE = re.compile(r"%[a-fA-F0-9]{2}")
-# Characters that may appear in each component unencoded (RFC 3986, as urllib3 applies it).
-_UNRESERVED = "A-Za-z0-9\\-._~"
-_USERINFO_SAFE = "!$&'()*+,;=:"
-_PATH_SAFE = _USERINFO_SAFE + "@/"
-_QUERY_SAFE = _PATH_SAFE + "?"
-_USERINFO_OK_RE = re.compile(f"[{_UNRESERVED}{re.escape(_USERINFO_SAFE)}]*")
-_PATH_OK_RE = re.compile(f"[{_UNRESERVED}{re.escape(_PATH_SAFE)}]*")
-_QUERY_OK_RE = re.compile(f"[{_UNRESERVED}{re.escape(_QUERY_SAFE)}]*")
-# A final URL made only of these characters (no "%") is unchanged by requote_uri.
-_REQUOTE_NOOP_RE = re.compile(f"[{_UNRESERVED}{re.escape(_QUERY_SAFE)}#\\[\\]]*")
-# A registered name as DNS understands it (letters, digits, "-", "_", dots); anything else in an
-# http(s) host is refused here rather than sent to the resolver.
-_HOSTNAME_RE = re.compile(r"[a-z0-9\-_.]+")
-_PORT_RE = re.compile(r"[0-9]*")
-# A reg-name as urllib3 reads it for requests: no brackets, ":", "/", "?", "#" or whitespace, and
-# "%" only in escapes.
-_REG_NAME_RE = re.compile(r"(?:[^\[\]%:/?#\s]|%[a-fA-F0-9]{2})*")
-# The common URL, matched in one anchored pass: lower-case http(s) scheme, a lower-case DNS name
-# or IPv4 address with valid labels, an optional canonical port, and path and query made only of
-# characters that need no quoting (no "%", no fragment, no credentials). Every quantifier is over a
-# character class that excludes the next delimiter, so matching is linear. Anything else takes the
-# general parser.
-_SIMPLE_URL_RE = re.compile(
-    r"(https?)://"
-    r"([a-z0-9_\-]{1,63}(?:\.[a-z0-9_\-]{1,63})*\.?)"
-    r"(?::([1-9][0-9]{0,4}))?"
-    r"(/[A-Za-z0-9\-._~!$&'()*+,;=:@/]*)?"
-    r"(?:\?([A-Za-z0-9\-._~!$&'()*+,;=:@/?]*))?"
-)
-_NORMALIZABLE_SCHEMES = ("http", "https")
 _TOKEN_RE = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 # Header pairs (exact str types only, so immutable) that passed check_header_validity. A session
 # sends the same few headers on every request; checking them once saves two regex matches per
@@ -157,81 +108,6 @@ _PREPARED_URLS_MAX = 512
 _KNOWN_METHODS = frozenset(
     ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE")
 )
-
-
-def _encode_invalid_chars(component: str, ok_re: re.Pattern[str], safe: str) -> str:
-    """Percent-encode the characters of ``component`` that may not appear in it literally.
-
-    Existing escapes are kept (and upper-cased) when every "%" is part of one; otherwise the "%"
-    signs are literal and get encoded too, so that "100%" becomes "100%25" as in requests.
-    """
-    if ok_re.fullmatch(component):
-        return component
-    keep_percent = ""
-    if "%" in component:
-        component, count = _PERCENT_RE.subn(lambda m: m.group(0).upper(), component)
-        if count == component.count("%"):
-            keep_percent = "%"
-    try:
-        return quote(component, safe=safe + keep_percent)
-    except UnicodeEncodeError as exc:  # lone surrogates
-        raise InvalidURL(f"Failed to parse: {component!r}") from exc
-
-
-def _remove_dot_segments(path: str) -> str:
-    """Resolve "." and ".." segments (RFC 3986 section 5.2.4) in one linear pass."""
-    output: list[str] = []
-    for segment in path.split("/"):
-        if segment == ".":
-            continue
-        if segment != "..":
-            output.append(segment)
-        elif output:
-            output.pop()
-    if path.startswith("/") and (not output or output[0]):
-        output.insert(0, "")
-    if path.endswith(("/.", "/..")):
-        output.append("")
-    return "/".join(output)
-
-
-def _bad_host_port(host_port: str) -> InvalidURL:
-    return InvalidURL(f"Failed to parse: {host_port!r} is not a valid host or port")
-
-
-def _check_hostname(host: str) -> None:
-    """Refuse http(s) hosts that no resolver would accept: bad characters or bad labels."""
-    if not _HOSTNAME_RE.fullmatch(host):
-        raise InvalidURL(f"Invalid URL: bad host {host!r}")
-    labels = host[:-1].split(".") if host.endswith(".") else host.split(".")
-    for label in labels:
-        if not label or len(label) > 63:
-            raise InvalidURL("URL has an invalid label.")
-    if len(host) > 253:
-        raise InvalidURL("URL has an invalid label.")
-
-
-def _check_ip_literal(host: str) -> None:
-    """Check "[...]" hosts: an IPv6 address, optionally with a zone id ("%25eth0")."""
-    import ipaddress
-
-    inner = host[1:-1]
-    address = inner.split("%", 1)[0]
-    try:
-        ipaddress.IPv6Address(address)
-    except ValueError:
-        if not (inner[:1] in ("v", "V") and "." in inner):  # IPvFuture, passed through
-            raise InvalidURL(f"Failed to parse: invalid IPv6 host {host!r}") from None
-
-
-def _idna_encode(host: str) -> str:
-    """IDNA 2008 with UTS 46 mapping, as requests does for non-ASCII hosts."""
-    import idna  # imported on first use: its tables cost import time most programs never need
-
-    try:
-        return idna.encode(host, uts46=True).decode("utf-8")
-    except (idna.IDNAError, UnicodeError) as exc:
-        raise InvalidURL("URL has an invalid label.") from exc
 
 
 # ---------------------------------------------------------------------------------------------
@@ -560,25 +436,12 @@ class PreparedRequest(RequestEncodingMixin, RequestHooksMixin):
             except UnicodeEncodeError as exc:  # lone surrogates cannot be percent-encoded
                 raise InvalidURL(f"Invalid URL {url!r}: not valid Unicode") from exc
 
-        fragment: Optional[str] = None
-        simple = _SIMPLE_URL_RE.fullmatch(url)
-        if simple is not None and "/." not in url and len(simple.group(2)) <= 253:
-            scheme, netloc, port_text, path, query = simple.groups()
-            if port_text:
-                if int(port_text) > 65535:
-                    raise InvalidURL(f"Failed to parse: {url}")
-                netloc = f"{netloc}:{port_text}"
-            if not path:
-                path = "/"
-        else:
-            if _CONTROL_RE.search(url):
-                raise InvalidURL(f"Invalid URL {url!r}: control characters are not allowed")
-            # Not an HTTP URL: hand it back untouched (the adapter lookup will refuse it later).
-            if ":" in url and not url[:4].lower() == "http":
-                self.url = url
-                self._path_url_cache = None
-                return
-            scheme, netloc, path, query, fragment = self._split_and_normalize(url)
+        parts = split_url(url)
+        if parts is None:
+            self.url = url
+            self._path_url_cache = None
+            return
+        scheme, netloc, path, query, fragment = parts
 
         if params:
             query = self._add_params(query, params)
@@ -586,7 +449,7 @@ class PreparedRequest(RequestEncodingMixin, RequestHooksMixin):
         url = f"{scheme}://{netloc}{target}"
         if fragment:
             url = f"{url}#{fragment}"
-        if "%" in url or not _REQUOTE_NOOP_RE.fullmatch(url):
+        if requote_needed(url):
             url = requote_uri(url)
             self._path_url_cache = None
         else:
@@ -594,9 +457,7 @@ class PreparedRequest(RequestEncodingMixin, RequestHooksMixin):
             self._path_url_cache = (url, target)
         self.url = url
         if given is not None:
-            if len(_PREPARED_URLS) >= _PREPARED_URLS_MAX:
-                _PREPARED_URLS.clear()
-            _PREPARED_URLS[given] = (url, self._path_url_cache)
+            remember(_PREPARED_URLS, given, (url, self._path_url_cache), _PREPARED_URLS_MAX)
 
     def _add_params(self, query: Optional[str], params: Any) -> Optional[str]:
         if isinstance(params, (str, bytes)):
@@ -605,116 +466,6 @@ class PreparedRequest(RequestEncodingMixin, RequestHooksMixin):
         if enc_params:
             return f"{query}&{enc_params}" if query else enc_params
         return query
-
-    def _split_and_normalize(self, url: str) -> tuple[str, str, str, Optional[str], Optional[str]]:
-        """The general path: parse, then normalise http(s) URLs as urllib3 does for requests.
-
-        Returns (scheme, netloc, path, query, fragment) with netloc = [auth@]host[:port].
-        """
-        scheme, auth, host, port, path, query, fragment = self._parse_url(url)
-        if auth is not None:
-            if scheme in _NORMALIZABLE_SCHEMES:
-                auth = _encode_invalid_chars(auth, _USERINFO_OK_RE, _USERINFO_SAFE)
-            elif "[" in auth or "]" in auth:
-                # Other schemes keep their credentials as written, but brackets there would
-                # read as an IPv6 host to every later parser.
-                auth = auth.replace("[", "%5B").replace("]", "%5D")
-        if scheme in _NORMALIZABLE_SCHEMES:
-            if "/." in path or path.startswith("."):
-                path = _remove_dot_segments(path)
-            path = _encode_invalid_chars(path, _PATH_OK_RE, _PATH_SAFE)
-            if query:
-                query = _encode_invalid_chars(query, _QUERY_OK_RE, _QUERY_SAFE)
-            if fragment:
-                fragment = _encode_invalid_chars(fragment, _QUERY_OK_RE, _QUERY_SAFE)
-
-        netloc = f"{auth}@{host}" if auth else host
-        if port:
-            netloc = f"{netloc}:{port}"
-        if not path:
-            path = "/"
-        elif path[0] != "/":
-            path = "/" + path
-        return scheme, netloc, path, query, fragment
-
-    @staticmethod
-    def _parse_url(
-        url: str,
-    ) -> tuple[str, Optional[str], str, Optional[int], str, Optional[str], Optional[str]]:
-        """Split ``url`` into (scheme, auth, host, port, path, query, fragment).
-
-        The host comes back lower-cased (http/https), IDNA-encoded and validated.
-        """
-        m = _SCHEME_RE.match(url)
-        if m is not None:
-            scheme: Optional[str] = url[: m.end() - 1].lower()
-            rest = url[m.end() :]
-        elif url.startswith("/"):
-            scheme, rest = None, url
-        else:
-            scheme, rest = None, "//" + url
-
-        authority: Optional[str] = None
-        if rest.startswith("//"):
-            end = _AUTHORITY_END_RE.search(rest, 2)
-            if end is None:
-                authority, rest = rest[2:], ""
-            else:
-                authority, rest = rest[2 : end.start()], rest[end.start() :]
-
-        rest, hash_sign, fragment_part = rest.partition("#")
-        fragment = fragment_part if hash_sign else None
-        path, question, query_part = rest.partition("?")
-        query = query_part if question else None
-
-        auth: Optional[str] = None
-        host = ""
-        port_text = ""
-        if authority:
-            auth_part, at, host_port = authority.rpartition("@")
-            auth = auth_part if at and auth_part else None
-            if host_port.startswith("["):
-                close = host_port.find("]")
-                if close == -1:
-                    raise _bad_host_port(host_port)
-                host, after = host_port[: close + 1], host_port[close + 1 :]
-                if after and not after.startswith(":"):
-                    raise _bad_host_port(host_port)
-                port_text = after[1:]
-            else:
-                host, _colon, port_text = host_port.partition(":")
-            if port_text and not _PORT_RE.fullmatch(port_text):
-                raise _bad_host_port(host_port)
-
-        if not scheme:
-            raise MissingSchema(
-                f"Invalid URL {url!r}: No scheme supplied. Perhaps you meant https://{url}?"
-            )
-        if not host:
-            raise InvalidURL(f"Invalid URL {url!r}: No host supplied")
-
-        port: Optional[int] = None
-        if port_text:
-            digits = port_text.lstrip("0") or "0"
-            if len(digits) > 5 or int(digits) > 65535:
-                raise InvalidURL(f"Failed to parse: {url}")
-            port = int(digits)
-
-        if host.startswith("["):
-            _check_ip_literal(host)
-        elif not host.isascii():
-            host = _idna_encode(host)
-            if scheme in _NORMALIZABLE_SCHEMES:
-                _check_hostname(host)
-        elif host.startswith(("*", ".")):
-            raise InvalidURL("URL has an invalid label.")
-        elif scheme in _NORMALIZABLE_SCHEMES:
-            host = host.lower()
-            _check_hostname(host)
-        elif not _REG_NAME_RE.fullmatch(host):
-            # Other schemes (http+unix) keep their host as written, within RFC 3986's reg-name.
-            raise _bad_host_port(host)
-        return scheme, auth, host, port, path, query, fragment
 
     def prepare_headers(self, headers: Optional[Mapping[str, Any]]) -> None:
         """Copy ``headers`` into a CaseInsensitiveDict, validating each one.
@@ -746,9 +497,7 @@ class PreparedRequest(RequestEncodingMixin, RequestHooksMixin):
                 if type(name) is str and type(value) is str:
                     if header not in valid:
                         check_header_validity(header)
-                        if len(valid) >= _VALID_HEADERS_MAX:
-                            valid.clear()
-                        valid[header] = True
+                        remember(valid, header, True, _VALID_HEADERS_MAX)
                 else:
                     check_header_validity(header)
                     if type(name) is not str:

@@ -32,6 +32,18 @@ from time import perf_counter
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
+from ._bodies import rewind_body
+from ._env import get_netrc_auth
+from ._env import getenv as _getenv
+from ._headers import default_headers
+from ._proxies import (  # noqa: F401  (should_bypass_proxies re-exported, as requests does)
+    get_environ_proxies,
+    resolve_proxies,
+    select_proxy,
+    should_bypass_proxies,
+)
+from ._urls import DEFAULT_PORTS, get_auth_from_url, requote_uri
+from ._urls import origin as _origin
 from .adapters import BaseAdapter, HTTPAdapter
 from .auth import AuthBase, _basic_auth_str
 from .cookies import (
@@ -51,20 +63,6 @@ from .models import (  # noqa: F401  (REDIRECT_STATI re-exported, as requests do
 )
 from .status_codes import codes
 from .structures import CaseInsensitiveDict
-from .utils import (  # noqa: F401  (should_bypass_proxies re-exported, as requests does)
-    DEFAULT_PORTS,
-    _getenv,
-    default_headers,
-    get_auth_from_url,
-    get_environ_proxies,
-    get_netrc_auth,
-    requote_uri,
-    resolve_proxies,
-    rewind_body,
-    select_proxy,
-    should_bypass_proxies,
-    to_key_val_list,
-)
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -234,23 +232,6 @@ def _redirect_url(base: str, location: str, fragment: str) -> tuple[str, str]:
             raise
         raise InvalidURL(f"Invalid redirect target {location!r}: {exc}") from None
     return url, fragment
-
-
-def _origin(url: str | None) -> tuple[str, str, int | None]:
-    """The (scheme, host, port) of a URL, default ports filled in, for same-origin checks.
-
-    A port that is not a number gives -1: such a URL matches no other origin (and the adapter
-    refuses it with InvalidURL when it is sent).
-    """
-    parts = urlsplit(url or "")
-    scheme = parts.scheme.lower()
-    try:
-        port = parts.port
-    except ValueError:
-        port = -1
-    if port is None:
-        port = DEFAULT_PORTS.get(scheme)
-    return (scheme, (parts.hostname or "").lower(), port)
 
 
 def _jar_is_empty(jar: Any) -> bool:
@@ -957,7 +938,7 @@ class Session(SessionRedirectMixin):
         With ``trust_env``: proxies from ``HTTP(S)_PROXY``/``ALL_PROXY`` (either case) unless
         ``NO_PROXY`` matches the URL, and ``REQUESTS_CA_BUNDLE`` then ``CURL_CA_BUNDLE`` as
         ``verify`` when it is ``True`` or unset. Variables are read afresh on every call, one
-        lookup each in the live environment (``utils._getenv``: ``os.environ.get`` without the
+        lookup each in the live environment (``_env.getenv``: ``os.environ.get`` without the
         cost of a miss), so a change takes effect on the next request.
         """
         if self.trust_env:

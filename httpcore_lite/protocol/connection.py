@@ -38,6 +38,7 @@ from typing import Any
 
 import h11
 
+from .._urls import DEFAULT_PORTS
 from ..exceptions import (
     ChunkedEncodingError,
     ConnectionError,
@@ -90,7 +91,10 @@ _COMPLETE = ResponseComplete()  # immutable and field-less: one instance serves 
 # every request, sparing its construction (and an empty Headers) per request.
 _END = h11.EndOfMessage()
 _VERSIONS = {b"1.1": "1.1", b"1.0": "1.0"}
-_DEFAULT_PORTS = {"http": "80", "https": "443", "ws": "80", "wss": "443"}
+# The default ports as the authority spells them, so the Host header compares text with text;
+# WebSocket URLs use HTTP's ports (RFC 6455).
+_DEFAULT_PORTS = {scheme: str(port) for scheme, port in DEFAULT_PORTS.items()}
+_DEFAULT_PORTS.update(ws=_DEFAULT_PORTS["http"], wss=_DEFAULT_PORTS["https"])
 # A whole status line at the start of a head that then broke off.
 _STATUS_LINE = re.compile(rb"HTTP/1\.[01] [0-9]{3}[^\r\n]*\r?\n")
 

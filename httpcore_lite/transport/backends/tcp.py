@@ -17,9 +17,11 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
+from ..._urls import idna_encode
 from ...exceptions import (
     ConnectionError,
     ConnectTimeout,
+    InvalidURL,
     NewConnectionError,
     ReadTimeout,
     SSLError,
@@ -40,11 +42,9 @@ def _idna_hostname(host: str | None) -> str | None:
         return host[1:-1]
     if host.isascii():
         return host
-    import idna
-
     try:
-        return idna.encode(host, uts46=True).decode("ascii")
-    except idna.IDNAError:
+        return idna_encode(host)
+    except InvalidURL:
         return host.encode("idna").decode("ascii")
 
 
