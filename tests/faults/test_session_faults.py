@@ -928,3 +928,16 @@ def test_refused_connection_names_host_and_port_once(session: requests.Session) 
         session.get(f"http://127.0.0.1:{port}/", timeout=5)
     assert f"127.0.0.1:{port}" in str(info.value)
     assert "ConnectionPool" not in str(info.value)
+
+
+def test_total_deadline_message_names_the_total(
+    raw_server: RawFactory, session: requests.Session
+) -> None:
+    def handler(sock: socket.socket) -> None:
+        read_request(sock)
+        wait_closed(sock)
+
+    srv = raw_server(handler)
+    with pytest.raises(exceptions.ReadTimeout) as info:
+        session.get(srv.url, timeout=Timeout(connect=2, read=2, total=0.4))
+    assert str(info.value) == f"{_pool('http', srv.port)}: Read timed out. (total timeout=0.4)"
