@@ -6,8 +6,9 @@ module or data file missing from the real distributions. This check, run by ``.c
 
 1. builds the sdist, then the wheel from that sdist (``python -m build``), and fails on any
    deprecation warning in the build output;
-2. checks their contents: every module and ``py.typed`` in both; in the sdist also the whole
-   test suite (``tests/conftest.py``, ``tests/servers/``) and what the tests import;
+2. checks their contents: every module and ``py.typed`` in both; in the sdist also every file
+   git tracks (the whole test suite with ``tests/conftest.py`` and ``tests/servers/``, and what
+   the tests read: benchmarks, examples, docs), so a new folder cannot be left out unnoticed;
 3. installs each into its own fresh virtual environment and, from a directory outside the
    checkout, runs ``.ci/smoke.py`` (every module imports, requests to a local server);
 4. runs ``mypy --strict`` on ``.ci/typed_user.py`` against the installed wheel (it must pass),
@@ -35,8 +36,10 @@ ROOT = Path(__file__).resolve().parent.parent
 CI = ROOT / ".ci"
 # Files every distribution must carry, relative to the checkout.
 PACKAGE_GLOBS = ("httpcore_lite/**/*.py", "httpcore_lite/py.typed")
-# What else the sdist must carry: the test suite and what it imports, and the metadata inputs.
-SDIST_GLOBS = ("tests/**/*.py", "benchmarks/*.py", "pyproject.toml", "README.md", "MANIFEST.in")
+# What else the sdist must carry: every file of the checkout that git tracks (the test suite and
+# everything it reads: benchmarks, examples, docs), but these; without git, the test suite.
+SDIST_LEAVES_OUT = {".gitignore"}
+SDIST_GLOBS = ("tests/**/*", "pyproject.toml", "README.md", "MANIFEST.in", "LICENSE")
 BUILD_WARNING = re.compile(r"deprecat|BuildBackendWarning", re.IGNORECASE)
 
 
@@ -59,6 +62,17 @@ def run(argv: list[str | Path], cwd: Path, expect_ok: bool = True) -> str:
 def expected_files(globs: tuple[str, ...]) -> set[str]:
     found = {p for g in globs for p in ROOT.glob(g) if "__pycache__" not in p.parts}
     return {p.relative_to(ROOT).as_posix() for p in found if p.is_file()}
+
+
+def sdist_files() -> set[str]:
+    """The files the sdist must carry: what git tracks, else the test suite and metadata."""
+    try:
+        tracked = subprocess.run(
+            ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.splitlines()
+    except (OSError, subprocess.CalledProcessError):
+        return expected_files(SDIST_GLOBS)
+    return {name for name in tracked if name not in SDIST_LEAVES_OUT and (ROOT / name).is_file()}
 
 
 def check_contents(kind: str, names: set[str], required: set[str]) -> None:
@@ -109,7 +123,7 @@ def main() -> None:
         with tarfile.open(sdist) as tf:
             top = sdist.name.removesuffix(".tar.gz")
             names = {n.removeprefix(top + "/") for n in tf.getnames()}
-            check_contents("sdist", names, package | expected_files(SDIST_GLOBS))
+            check_contents("sdist", names, package | sdist_files())
             tf.extractall(tmp / "src", filter="data")
         unpacked = tmp / "src" / top
 

@@ -610,7 +610,7 @@ class HTTPAdapter(BaseAdapter):
             try:
                 conn, started = pool.send(request, clock, target, extra_headers)
             except RequestException as exc:
-                name_origin(exc, pool)
+                name_origin(exc, pool, clock)
                 if isinstance(exc, (InvalidURL, InvalidSchema, InvalidHeader)):
                     raise
                 if clock.expired:

@@ -10,6 +10,7 @@ owns the connection on the way out, here, once.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..exceptions import (
@@ -23,6 +24,9 @@ from ..exceptions import (
 
 __all__ = ["name_origin", "pool_label"]
 
+# The per-operation figure the stream put in its timeout message.
+_OPERATION_TIMEOUT = re.compile(r"\((?:read|connect) timeout=[^)]*\)")
+
 
 def pool_label(scheme: str, host: str, port: Any) -> str:
     """urllib3's name for the pool of ``scheme://host:port``, which requests' messages show."""
@@ -30,8 +34,11 @@ def pool_label(scheme: str, host: str, port: Any) -> str:
     return f"{kind}(host={host!r}, port={port})"
 
 
-def name_origin(exc: BaseException | None, pool: Any) -> None:
+def name_origin(exc: BaseException | None, pool: Any, clock: Any = None) -> None:
     """Start the message of ``exc`` with the label of ``pool`` (which has scheme, host, port).
+
+    ``clock`` is the call's :class:`~.timeout.Deadline`: when its total has run out, a timeout
+    says ``(total timeout=30)`` instead of the few seconds that were left for the last wait.
 
     Only timeouts, TLS errors and broken connections are named: ``NewConnectionError`` and
     ``ProxyError`` already say which host they could not reach, and the other errors are about
@@ -48,5 +55,7 @@ def name_origin(exc: BaseException | None, pool: Any) -> None:
     message = str(exc.args[0]) if exc.args else ""
     if message.startswith(label):
         return
+    if isinstance(exc, Timeout) and clock is not None and clock.expired:
+        message = _OPERATION_TIMEOUT.sub(f"(total timeout={clock.timeout.total})", message)
     message = f"{label}: {message}" if message else label
     exc.args = (TimeoutError(message),) if isinstance(exc, ReadTimeout) else (message,)

@@ -339,7 +339,7 @@ class RawResponse(io.IOBase):
         self._closed_flag = True
         if connection is not None:
             # Called while the error is being handled: say where it happened.
-            name_origin(sys.exc_info()[1], connection.pool)
+            name_origin(sys.exc_info()[1], connection.pool, self._clock)
             connection.discard()
 
     def read(self, amt: int | None = None, decode_content: bool | None = None) -> bytes:

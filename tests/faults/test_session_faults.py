@@ -863,14 +863,15 @@ def _pool(scheme: str, port: int) -> str:
     return f"{kind}(host='127.0.0.1', port={port})"
 
 
+def _read_and_stay_silent(sock: socket.socket) -> None:
+    read_request(sock)
+    wait_closed(sock)
+
+
 def test_read_timeout_message_names_the_origin(
     raw_server: RawFactory, session: requests.Session
 ) -> None:
-    def handler(sock: socket.socket) -> None:
-        read_request(sock)
-        wait_closed(sock)
-
-    srv = raw_server(handler)
+    srv = raw_server(_read_and_stay_silent)
     with pytest.raises(exceptions.ReadTimeout) as info:
         session.get(srv.url, timeout=(2, 0.3))
     expected = f"{_pool('http', srv.port)}: Read timed out. (read timeout=0.3)"
@@ -928,3 +929,12 @@ def test_refused_connection_names_host_and_port_once(session: requests.Session) 
         session.get(f"http://127.0.0.1:{port}/", timeout=5)
     assert f"127.0.0.1:{port}" in str(info.value)
     assert "ConnectionPool" not in str(info.value)
+
+
+def test_total_deadline_message_names_the_total(
+    raw_server: RawFactory, session: requests.Session
+) -> None:
+    srv = raw_server(_read_and_stay_silent)
+    with pytest.raises(exceptions.ReadTimeout) as info:
+        session.get(srv.url, timeout=Timeout(connect=2, read=2, total=0.4))
+    assert str(info.value) == f"{_pool('http', srv.port)}: Read timed out. (total timeout=0.4)"

@@ -65,3 +65,28 @@ def test_no_pool_no_name() -> None:
     exc = exceptions.ReadTimeout("Read timed out.")
     name_origin(exc, None)
     assert exc.args == ("Read timed out.",)
+
+
+def _clock(expired: bool) -> SimpleNamespace:
+    return SimpleNamespace(expired=expired, timeout=SimpleNamespace(total=1.5))
+
+
+@pytest.mark.parametrize(
+    ("exc", "text"),
+    [
+        (exceptions.ReadTimeout("Read timed out. (read timeout=0.4943014440000297)"), "Read"),
+        (exceptions.ConnectTimeout("Connection to h timed out. (connect timeout=0.49)"), "Conn"),
+    ],
+)
+def test_a_spent_total_deadline_is_what_the_message_names(
+    exc: exceptions.RequestException, text: str
+) -> None:
+    name_origin(exc, POOL, _clock(expired=True))
+    assert str(exc).startswith(f"{LABEL}: {text}")
+    assert str(exc).endswith("timed out. (total timeout=1.5)")
+
+
+def test_a_running_deadline_leaves_the_operation_timeout() -> None:
+    exc = exceptions.ReadTimeout("Read timed out. (read timeout=2.0)")
+    name_origin(exc, POOL, _clock(expired=False))
+    assert str(exc) == f"{LABEL}: Read timed out. (read timeout=2.0)"
