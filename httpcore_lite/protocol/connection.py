@@ -21,7 +21,6 @@ stream, or the in-memory pipe) and the clock.
 
 from __future__ import annotations
 
-import inspect
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -30,7 +29,7 @@ import h11
 
 from ..exceptions import ChunkedEncodingError, ConnectionError, InvalidHeader, InvalidURL
 from ..structures import CaseInsensitiveDict
-from . import decoders
+from . import decoders, fastpath
 from .events import BodyData, Event, ResponseComplete, ResponseStarted
 
 __all__ = [
@@ -64,17 +63,6 @@ _HEAD = 1  # request sent (or being sent), waiting for the final response head
 _BODY = 2  # head received, body in progress
 _DONE = 3  # ResponseComplete emitted
 _ERROR = 4  # an error was raised; the connection is unusable
-
-# h11's reader for a body framed by Content-Length. Once h11 has parsed the head and handed out
-# every body byte it buffered, that reader only counts bytes down: the core then frames such a
-# body itself (see ClientConnection.receive_data), sparing h11's buffer copies and state machine
-# on every piece of a large download. Looked up once, so another h11 still works (slower).
-_CLReader: Any = getattr(getattr(h11, "_readers", None), "ContentLengthReader", None)
-if _CLReader is not None:
-    _probe = _CLReader(1)
-    if not (hasattr(_probe, "_length") and hasattr(_probe, "_remaining")):  # pragma: no cover
-        _CLReader = None  # an h11 whose reader keeps other fields: h11 frames every body
-    del _probe
 
 
 def _split_url(url: str) -> tuple[str, str, str]:
@@ -150,14 +138,6 @@ _TOKEN = re.compile(rb"[-!#$%&'*+.^_`|~0-9a-zA-Z]+")
 _NAMES = re.compile(rb"[-!#$%&'*+.^_`|~0-9a-zA-Z]+(?: [-!#$%&'*+.^_`|~0-9a-zA-Z]+)*")
 _TARGET = re.compile(rb"[\x21-\x7e]+")
 _CTL = re.compile(rb"[\r\n\0]")
-
-# h11's Headers keep (raw name, lowercased name, value) triples; reading them directly saves
-# building the raw_items() list on every response. Checked once, so another h11 still works.
-_FULL_ITEMS = "_full_items" in getattr(h11._headers.Headers, "__slots__", ())
-
-# h11 skips its per-field regexes for fields its own parser produced (``_parsed=True``); we
-# validate the fields ourselves (see send_request) and use that door when this h11 has it.
-_FIELDS_TRUSTED = "_parsed" in inspect.signature(h11.Request.__init__).parameters
 
 # (method, target, Host, header pairs) -> the h11.Request accepted for a bodiless request with
 # exactly those inputs (see send_request). Bounded: cleared when full.
@@ -485,14 +465,14 @@ class ClientConnection:
         values = b" ".join([value for _, value in out])
         try:
             if (
-                _FIELDS_TRUSTED
+                fastpath.ENABLED
                 and _NAMES.fullmatch(names) is not None
                 and names.count(b" ") == len(out) - 1  # no name hid a space
                 and b"\r" not in values
                 and b"\n" not in values
                 and b"\0" not in values
             ):
-                event = h11.Request(method=method_b, target=target_b, headers=out, _parsed=True)
+                event = fastpath.trusted_request(method_b, target_b, out)
             else:
                 event = h11.Request(method=method_b, target=target_b, headers=out)
         except h11.LocalProtocolError as exc:
@@ -630,13 +610,13 @@ class ClientConnection:
                     self._complete(events)
                     break
                 elif event is h11.NEED_DATA or event is h11.PAUSED:
-                    if self._phase == _BODY and _CLReader is not None:
-                        reader: Any = conn._reader
-                        # NEED_DATA from this reader means h11's buffer is empty: every body
-                        # byte still to come will arrive through a later receive_data.
-                        if type(reader) is _CLReader and reader._remaining:
-                            self._left = reader._remaining
-                            self._length = reader._length
+                    if self._phase == _BODY and fastpath.ENABLED:
+                        # h11 has parsed the head and holds no body byte: the core may frame
+                        # the rest of the body itself (see _receive_body).
+                        framing, left, length = fastpath.body_framing(conn)
+                        if framing == fastpath.LENGTH:
+                            self._left = left
+                            self._length = length
                     break
                 elif kind is h11.InformationalResponse:
                     if event.status_code == 101:  # type: ignore[union-attr]
@@ -686,11 +666,10 @@ class ClientConnection:
         return events
 
     def _start(self, event: h11.Response | h11.InformationalResponse) -> ResponseStarted:
-        if _FULL_ITEMS:
-            # (raw name, lowercased name, value) triples: the raw_items() list without the copy.
-            triples = event.headers._full_items
+        if fastpath.ENABLED:
+            triples = fastpath.header_triples(event.headers)
             fields = tuple([(n.decode("latin-1"), v.decode("latin-1")) for n, _, v in triples])
-        else:  # pragma: no cover - an h11 without _full_items
+        else:
             raw = event.headers.raw_items()
             fields = tuple([(n.decode("latin-1"), v.decode("latin-1")) for n, v in raw])
         if len(fields) > self._max_header_count:
