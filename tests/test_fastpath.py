@@ -119,6 +119,14 @@ def test_bad_chunk_footer_is_a_chunked_encoding_error() -> None:
         conn.receive_data(b"3\r\nabcXY0\r\n\r\n")
 
 
+def test_content_length_body_in_the_same_read_as_the_head_skips_h11() -> None:
+    conn = ClientConnection(buffer_body=False)
+    conn.send_request(Req())
+    events = conn.receive_data(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123")
+    assert conn.body_remaining == 6  # the core counts the rest itself
+    assert [e.data for e in events if isinstance(e, BodyData)] == [b"0123"]
+
+
 def test_switched_protocol_keeps_the_bytes_after_the_head() -> None:
     for enabled in (True, False):
         fastpath.ENABLED, saved = enabled, fastpath.ENABLED

@@ -583,6 +583,14 @@ class ClientConnection:
             self._got_data = True
         else:
             self._dead = True  # whatever the headers said, the peer has gone
+        rest = b""
+        if phase == _HEAD and fastpath.ENABLED and type(data) is bytes:
+            # h11 gets the head only: the body that came with it is then framed by the core
+            # (see the NEED_DATA branch below) instead of going through h11's buffer and events.
+            end = data.find(b"\r\n\r\n") + 4
+            if 3 < end < len(data):
+                rest = data[end:]
+                data = data[:end]
         try:
             conn.receive_data(data)  # type: ignore[arg-type]  # h11 copies any bytes-like
         except RuntimeError as exc:  # data after EOF
@@ -628,6 +636,13 @@ class ClientConnection:
                     break
         except h11.RemoteProtocolError as exc:
             raise self._fail(exc) from exc
+        if rest:
+            if self._left:
+                events.extend(self._receive_body(rest))
+            elif self._phase == _DONE and conn.their_state is h11.SWITCHED_PROTOCOL:
+                self.trailing_data += rest  # 101 or CONNECT: the next protocol's first bytes
+            else:
+                events.extend(self.receive_data(rest))  # as if it had come in a second read
         return events
 
     def _receive_body(self, data: bytes | bytearray | memoryview) -> list[Event]:
