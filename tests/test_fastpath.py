@@ -109,6 +109,21 @@ def test_every_split_of_a_chunked_body_agrees(cut: int) -> None:
     assert fast[2] is None and fast[3] is True
 
 
+def test_chunked_body_is_framed_without_h11_and_the_cycle_goes_on() -> None:
+    conn = ClientConnection(buffer_body=True)
+    for n in range(3):
+        conn.send_request(Req())
+        wire = chunked([b"a" * 4096] * 4 + [b"end%d" % n])
+        events = conn.receive_data(wire)
+        data = [e.data for e in events if isinstance(e, BodyData)]
+        # one piece per chunk, each the bytes of that chunk
+        assert data == [b"a" * 4096] * 4 + [b"end%d" % n]
+        assert conn.response is not None
+        assert conn.response.content == b"a" * 16384 + b"end%d" % n
+        assert conn.reusable
+        conn.start_next_cycle()
+
+
 def test_bad_chunk_footer_is_a_chunked_encoding_error() -> None:
     from httpcore_lite.exceptions import ChunkedEncodingError
 

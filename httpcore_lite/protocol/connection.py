@@ -138,6 +138,7 @@ _TOKEN = re.compile(rb"[-!#$%&'*+.^_`|~0-9a-zA-Z]+")
 _NAMES = re.compile(rb"[-!#$%&'*+.^_`|~0-9a-zA-Z]+(?: [-!#$%&'*+.^_`|~0-9a-zA-Z]+)*")
 _TARGET = re.compile(rb"[\x21-\x7e]+")
 _CTL = re.compile(rb"[\r\n\0]")
+_CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,16}")  # a chunk line the core frames itself
 
 # (method, target, Host, header pairs) -> the h11.Request accepted for a bodiless request with
 # exactly those inputs (see send_request). Bounded: cleared when full.
@@ -214,6 +215,9 @@ class ClientConnection:
         "_left",
         "_length",
         "_bypassed",
+        "_chunked",
+        "_chunk_left",
+        "_chunk_held",
         "_origin",
         "_host",
         "response",
@@ -247,6 +251,11 @@ class ClientConnection:
         self._left = 0
         self._length = 0
         self._bypassed = False
+        # While the core frames a chunked body itself: data bytes left in the current chunk
+        # (-1: its closing CRLF is still due) and the start of a chunk line held back.
+        self._chunked = False
+        self._chunk_left = 0
+        self._chunk_held = b""
         #: The ``Response`` of the finished cycle (``buffer_body=True`` only), else None.
         self.response: Any = None
         #: Bytes that arrived after a ``101`` or a ``2xx`` to ``CONNECT``: they belong to the
@@ -562,6 +571,8 @@ class ClientConnection:
         """
         if self._left:
             return self._receive_body(data)
+        if self._chunked:
+            return self._receive_chunked(data)
         phase = self._phase
         if phase == _DONE:
             # Anything after the response, even EOF, means this connection is finished.
@@ -620,11 +631,13 @@ class ClientConnection:
                 elif event is h11.NEED_DATA or event is h11.PAUSED:
                     if self._phase == _BODY and fastpath.ENABLED:
                         # h11 has parsed the head and holds no body byte: the core may frame
-                        # the rest of the body itself (see _receive_body).
+                        # the rest of the body itself (see _receive_body, _receive_chunked).
                         framing, left, length = fastpath.body_framing(conn)
                         if framing == fastpath.LENGTH:
                             self._left = left
                             self._length = length
+                        elif framing == fastpath.CHUNKED:
+                            self._chunked = True
                     break
                 elif kind is h11.InformationalResponse:
                     if event.status_code == 101:  # type: ignore[union-attr]
@@ -639,10 +652,84 @@ class ClientConnection:
         if rest:
             if self._left:
                 events.extend(self._receive_body(rest))
+            elif self._chunked:
+                events.extend(self._receive_chunked(rest))
             elif self._phase == _DONE and conn.their_state is h11.SWITCHED_PROTOCOL:
                 self.trailing_data += rest  # 101 or CONNECT: the next protocol's first bytes
             else:
                 events.extend(self.receive_data(rest))  # as if it had come in a second read
+        return events
+
+    def _receive_chunked(self, data: bytes | bytearray | memoryview) -> list[Event]:
+        """Frame a chunked body without h11, from a chunk boundary where h11 holds nothing.
+
+        Only the plain form is framed here (``<hex size>\r\n<data>\r\n``). The last chunk,
+        and any chunk line with an extension or anything unusual, goes back to h11 together with
+        all that follows: its chunk reader is then in the same state as at the start of the
+        body, so it parses the trailers, ends the message and names every error itself.
+        """
+        if not data:
+            self._chunked = False
+            return self.receive_data(data)  # EOF inside the body: h11 reports it
+        held = self._chunk_held
+        if held:
+            data = held + data
+            self._chunk_held = b""
+        elif type(data) is not bytes:
+            data = bytes(data)
+        self._got_data = True
+        left = self._chunk_left
+        size = len(data)
+        pos = 0
+        events: list[Event] = []
+        body = self._body if self._buffer_body else None
+        while True:
+            if left > 0:
+                end = pos + left
+                if end > size:
+                    chunk = data[pos:] if pos else data
+                    left = end - size
+                    pos = size
+                else:
+                    chunk = data[pos:end] if pos or end != size else data
+                    left = -1
+                    pos = end
+                if body is not None:
+                    body.append(chunk)
+                events.append(BodyData(chunk))
+                if pos == size:
+                    break
+            if left < 0:  # the CRLF that closes a chunk's data
+                footer = data[pos : pos + 2]
+                if footer != b"\r\n":
+                    if footer in (b"", b"\r") and pos + 2 > size:
+                        self._chunk_held = footer  # the rest of it comes in the next read
+                        break
+                    # h11's words for the same error, so the cause reads the same
+                    exc = h11.RemoteProtocolError(
+                        f"malformed chunk footer: {footer!r} (expected b'\\r\\n')"
+                    )
+                    raise self._fail(exc) from exc
+                pos += 2
+                left = 0
+            line_end = data.find(b"\r\n", pos, pos + 22)
+            if line_end < 0 and size - pos < 22:
+                self._chunk_held = data[pos:]  # the line goes on in the next read
+                break
+            if line_end < 0 or _CHUNK_SIZE.fullmatch(data, pos, line_end) is None:
+                left = 0  # unusual: h11 takes it from here
+            else:
+                left = int(data[pos:line_end], 16)
+            if not left:
+                # The last chunk (or a line h11 must judge): h11 takes over from this line.
+                self._chunked = False
+                self._chunk_left = 0
+                events.extend(self.receive_data(data[pos:]))
+                return events
+            pos = line_end + 2
+            if pos == size:
+                break
+        self._chunk_left = left
         return events
 
     def _receive_body(self, data: bytes | bytearray | memoryview) -> list[Event]:
