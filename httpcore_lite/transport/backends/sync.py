@@ -214,11 +214,13 @@ class TCPBackend(NetworkBackend):
     ) -> NetworkStream:
         if host.startswith("[") and host.endswith("]"):
             host = host[1:-1]
-        try:
-            lookup_host = host if host.isascii() else _idna_hostname(host)
-            infos = socket.getaddrinfo(lookup_host, port, 0, socket.SOCK_STREAM)
-        except (socket.gaierror, UnicodeError) as exc:
-            raise _connect_error(host, port, exc) from exc
+        infos = _numeric_address(host, port)
+        if infos is None:
+            try:
+                lookup_host = host if host.isascii() else _idna_hostname(host)
+                infos = socket.getaddrinfo(lookup_host, port, 0, socket.SOCK_STREAM)
+            except (socket.gaierror, UnicodeError) as exc:
+                raise _connect_error(host, port, exc) from exc
         options = list(self.default_socket_options)
         if socket_options:
             options.extend(socket_options)
@@ -228,7 +230,8 @@ class TCPBackend(NetworkBackend):
             try:
                 for level, option, value in options:
                     sock.setsockopt(level, option, value)
-                sock.settimeout(timeout)
+                if timeout is not None or sock.gettimeout() is not None:
+                    sock.settimeout(timeout)  # a system call: skipped when it changes nothing
                 if source_address:
                     sock.bind(source_address)
                 sock.connect(address)
@@ -253,6 +256,24 @@ class TCPBackend(NetworkBackend):
 
     def connect_unix(self, path: str, timeout: float | None = None) -> NetworkStream:
         return _connect_unix(path, timeout)
+
+
+def _numeric_address(host: str, port: int) -> list[Any] | None:
+    """getaddrinfo's answer for an IP literal, without calling it; None for anything else.
+
+    getaddrinfo makes no system call for a numeric host but still costs microseconds, on every
+    new connection to ``127.0.0.1`` or ``[::1]``. Only the strict forms qualify (``127.1`` or a
+    scoped ``fe80::1%eth0`` still go through getaddrinfo, which knows what they mean).
+    """
+    if not host or not (host[-1].isdigit() or ":" in host):
+        return None
+    for family, address in ((socket.AF_INET, (host, port)), (socket.AF_INET6, (host, port, 0, 0))):
+        try:
+            socket.inet_pton(family, host)
+        except (OSError, ValueError):
+            continue
+        return [(family, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", address)]
+    return None
 
 
 def _connect_unix(path: str, timeout: float | None) -> NetworkStream:
