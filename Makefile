@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: test lint typecheck pytest test-nofastpath test-lowest-h11 bench bench-quick clean
+.PHONY: test lint typecheck pytest test-nofastpath test-lowest-h11 wheel-check bench bench-quick clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +31,7 @@ pytest: $(VENV)/.test-installed
 
 # The protocol and transport tests again, on h11's public API only (the fast paths off) and on
 # the lowest h11 that pyproject.toml allows, in a venv of its own.
-CORE_TESTS := tests/test_protocol.py tests/test_protocol_fuzz.py tests/test_body_fast_path.py \
-	tests/test_fastpath.py tests/test_transport_faults.py tests/test_faults.py
+CORE_TESTS := tests/protocol tests/fuzz/test_protocol_fuzz.py tests/faults
 LOWEST_H11 := $(shell sed -n 's/.*"h11>=\([0-9.]*\).*/\1/p' pyproject.toml)
 LOWEST := .venv-lowest-h11
 
@@ -48,6 +47,10 @@ $(LOWEST)/.installed: pyproject.toml
 test-lowest-h11: $(LOWEST)/.installed
 	$(LOWEST)/bin/python -c 'import h11; print("h11", h11.__version__)'
 	$(LOWEST)/bin/python -m pytest $(CORE_TESTS)
+
+# Build the wheel and sdist, install each (not editable) into a fresh venv and smoke-test it.
+wheel-check: $(VENV)/.test-installed
+	$(BIN)/python .ci/wheel_check.py
 
 bench: $(VENV)/.bench-installed
 	$(BIN)/python -m benchmarks

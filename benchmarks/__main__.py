@@ -1,6 +1,6 @@
 """``python -m benchmarks``: connection reuse, httpcore_lite against its peers and two floors.
 
-See ``python -m benchmarks --help`` and the README's "Benchmarks" section.
+See ``python -m benchmarks --help`` and docs/benchmarks.md.
 """
 
 from __future__ import annotations

@@ -13,6 +13,8 @@ import ssl
 import sys
 from typing import Any, Optional
 
+import idna
+
 from .__version__ import __version__
 
 __all__ = ["info", "main"]
@@ -73,7 +75,8 @@ def info() -> dict[str, Any]:
         "h11": {"version": _module_version("h11")},
         "certifi": {"version": _module_version("certifi")},
         "charset_normalizer": {"version": _module_version("charset_normalizer")},
-        "idna": {"version": _module_version("idna")},
+        # A module attribute, as in requests (where tests patch it): "" when it has no version.
+        "idna": {"version": getattr(idna, "__version__", "")},
         "brotli": {"version": brotli_version},
         "zstandard": {"version": _module_version("zstandard")},
     }

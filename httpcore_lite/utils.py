@@ -1056,7 +1056,12 @@ def should_bypass_proxies(url: str, no_proxy: Optional[str]) -> bool:
 
     A name matches on a dot boundary only (as curl, urllib and requests >= 2.33 do):
     ``example.com`` does not make ``badexample.com`` bypass the proxy.
+
+    Without a ``no_proxy`` argument, a host the environment's list does not exempt is finally
+    put to :func:`proxy_bypass` with its bare name, as requests does, so code that patches
+    ``utils.proxy_bypass`` keeps deciding.
     """
+    explicit = no_proxy is not None
     if no_proxy is None:
         no_proxy = _env("no_proxy")
     parsed = urlsplit(url)
@@ -1064,15 +1069,34 @@ def should_bypass_proxies(url: str, no_proxy: Optional[str]) -> bool:
     if hostname is None:
         # URLs don't always have hostnames, e.g. file:/// urls.
         return True
-    if not no_proxy:
+    if no_proxy:
+        try:
+            port = parsed.port or DEFAULT_PORTS.get(parsed.scheme)
+        except ValueError:
+            port = None
+        if _no_proxy_matches(hostname, port, no_proxy):
+            return True
+    if explicit:
         return False
+    return proxy_bypass(hostname)
+
+
+def proxy_bypass(host: str) -> bool:
+    """Whether ``host`` (a bare host name or IP address, no port) is exempt from proxies.
+
+    requests takes this from urllib, whose answer comes from the environment on Linux and from
+    the system settings on macOS and Windows; here only the environment counts (``no_proxy``,
+    else ``NO_PROXY``), matched with the rules of :func:`should_bypass_proxies`.
+    """
+    no_proxy = _env("no_proxy")
+    return bool(no_proxy) and _no_proxy_matches(host, None, no_proxy)
+
+
+def _no_proxy_matches(hostname: str, port: Optional[int], no_proxy: str) -> bool:
+    """Whether one entry of the comma-separated ``no_proxy`` list matches ``hostname:port``."""
     entries = _no_proxy_entries(no_proxy)
     if "*" in entries:
         return True
-    try:
-        port = parsed.port or DEFAULT_PORTS.get(parsed.scheme)
-    except ValueError:
-        port = None
     if _is_ip_literal(hostname):
         return any(_ip_matches(hostname, port, entry) for entry in entries)
     return any(_host_matches(hostname, port, entry) for entry in entries)
@@ -1080,18 +1104,21 @@ def should_bypass_proxies(url: str, no_proxy: Optional[str]) -> bool:
 
 # The proxy variables read, by key of the returned mapping. Only these are looked up.
 _PROXY_SCHEMES = ("http", "https", "all")
-_PROXY_NAMES = tuple(n for s in _PROXY_SCHEMES for n in (s + "_proxy", s.upper() + "_PROXY"))
+_PROXY_NAMES = tuple(
+    n for s in (*_PROXY_SCHEMES, "no") for n in (s + "_proxy", s.upper() + "_PROXY")
+)
 # id(os.environ) -> (os.environ, its encoded _PROXY_NAMES): constants, not environment values.
 _proxy_keys: dict[int, tuple[Any, tuple[bytes, ...]]] = {}
 
 
 def _environ_proxies() -> dict[str, str]:
-    """The proxies set in the environment: ``{"http": ..., "https": ..., "all": ...}``.
+    """The proxies set in the environment: ``{"http": ..., "https": ..., "all": ..., "no": ...}``.
 
-    Reads ``http_proxy``, ``https_proxy``, ``all_proxy`` and their upper-case twins (lower case
-    wins), one lookup each; never the whole environment. Under CGI (``REQUEST_METHOD``
-    set) ``HTTP_PROXY`` may come from a client's ``Proxy:`` header (httpoxy), so only the
-    lower-case ``http_proxy`` is trusted there.
+    Reads ``http_proxy``, ``https_proxy``, ``all_proxy``, ``no_proxy`` and their upper-case
+    twins (lower case wins), one lookup each; never the whole environment. ``"no"`` is the
+    NO_PROXY list, there because urllib's ``getproxies()``, which requests returns, has it.
+    Under CGI (``REQUEST_METHOD`` set) ``HTTP_PROXY`` may come from a client's ``Proxy:``
+    header (httpoxy), so only the lower-case ``http_proxy`` is trusted there.
     """
     env: Any = os.environ
     data = getattr(env, "_data", None) if _POSIX_ENVIRON else None
@@ -1119,11 +1146,17 @@ def _environ_proxies() -> dict[str, str]:
             value = _getenv(name.upper())
         if value:
             proxies[scheme] = value
+    exempt = _env("no_proxy")
+    if exempt:
+        proxies["no"] = exempt
     return proxies
 
 
 def get_environ_proxies(url: str, no_proxy: Optional[str] = None) -> dict[str, str]:
-    """The environment's proxies for ``url``: ``{}`` when ``url`` bypasses them (NO_PROXY)."""
+    """The environment's proxies for ``url``: ``{}`` when ``url`` bypasses them (NO_PROXY).
+
+    As in requests, a NO_PROXY list that does not exempt ``url`` comes back under ``"no"``.
+    """
     proxies = _environ_proxies()
     if not proxies or should_bypass_proxies(url, no_proxy=no_proxy):
         return {}
@@ -1211,6 +1244,7 @@ __all__ = [
     "parse_header_links",
     "parse_list_header",
     "prepend_scheme_if_needed",
+    "proxy_bypass",
     "requote_uri",
     "resolve_proxies",
     "rewind_body",

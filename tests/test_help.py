@@ -39,6 +39,23 @@ def test_info_contents() -> None:
     json.dumps(info)  # everything is JSON-serialisable
 
 
+class _Versioned:
+    def __init__(self, version: str) -> None:
+        self.__version__ = version
+
+
+@pytest.mark.parametrize(
+    ("module", "expected"),
+    [(None, ""), (object(), ""), (_Versioned("3.9"), "3.9")],
+    ids=["missing", "without-version", "with-version"],
+)
+def test_info_idna_version_comes_from_the_module_attribute(
+    monkeypatch: pytest.MonkeyPatch, module: object, expected: str
+) -> None:
+    monkeypatch.setattr(help, "idna", module)
+    assert help.info()["idna"] == {"version": expected}
+
+
 def test_info_optional_packages() -> None:
     info = help.info()
     try:

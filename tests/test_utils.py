@@ -965,6 +965,40 @@ class TestNoProxy:
     def test_rules(self, no_proxy: str, url: str, expected: bool) -> None:
         assert utils.should_bypass_proxies(url, no_proxy=no_proxy) is expected
 
+    @pytest.mark.parametrize(
+        ("url", "host"),
+        [
+            ("http://172.16.1.1:5000/", "172.16.1.1"),
+            ("http://user:pass@172.16.1.1", "172.16.1.1"),
+            ("https://user:pass@Host.Example:8443/path?q=1", "host.example"),
+            ("http://[::1]:8080/", "::1"),
+        ],
+    )
+    def test_asks_proxy_bypass_with_the_bare_host(
+        self, monkeypatch: pytest.MonkeyPatch, url: str, host: str
+    ) -> None:
+        asked: list[str] = []
+
+        def proxy_bypass(name: str) -> bool:
+            asked.append(name)
+            return True
+
+        monkeypatch.setattr(utils, "proxy_bypass", proxy_bypass)
+        assert utils.should_bypass_proxies(url, no_proxy=None) is True
+        assert asked == [host]
+        # An explicit list decides alone, as the environment would not be consulted.
+        assert utils.should_bypass_proxies(url, no_proxy="other.test") is False
+        assert asked == [host]
+
+    def test_proxy_bypass_reads_the_environment(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        assert utils.proxy_bypass("example.com") is False
+        monkeypatch.setenv("NO_PROXY", "example.com, 10.0.0.0/8")
+        assert utils.proxy_bypass("www.example.com") is True
+        assert utils.proxy_bypass("10.9.8.7") is True
+        assert utils.proxy_bypass("badexample.com") is False
+        monkeypatch.setenv("no_proxy", "*")
+        assert utils.proxy_bypass("anything.test") is True
+
     def test_no_env_means_proxy(self) -> None:
         assert utils.should_bypass_proxies("http://example.com/", None) is False
 
@@ -1008,10 +1042,25 @@ class TestEnvironProxies:
         monkeypatch.setenv("http_proxy", "http://p:1")
         monkeypatch.setenv("no_proxy", "example.com")
         assert utils.get_environ_proxies("http://example.com/") == {}
-        assert utils.get_environ_proxies("http://other.com/") == {"http": "http://p:1"}
-        assert utils.get_environ_proxies("http://example.com/", no_proxy="other.com") == {
-            "http": "http://p:1"
-        }
+        # A NO_PROXY list that does not exempt the URL comes back under "no", as in requests.
+        expected = {"http": "http://p:1", "no": "example.com"}
+        assert utils.get_environ_proxies("http://other.com/") == expected
+        assert utils.get_environ_proxies("http://example.com/", no_proxy="other.com") == expected
+
+    @pytest.mark.parametrize("var", ["no_proxy", "NO_PROXY"])
+    def test_no_proxy_alone_is_reported(self, monkeypatch: pytest.MonkeyPatch, var: str) -> None:
+        # No proxy set, only an exemption list: what requests returns (urllib's getproxies()).
+        monkeypatch.setenv(var, "10.0.0.0/8,internal.test")
+        assert utils.get_environ_proxies("http://10.1.2.3/") == {}
+        assert utils.get_environ_proxies("http://internal.test:8080/") == {}
+        for url in ("http://11.1.2.3:5000/", "http://www.example.com/"):
+            assert utils.get_environ_proxies(url) == {"no": "10.0.0.0/8,internal.test"}
+
+    def test_no_proxy_alone_adds_no_proxy(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("no_proxy", "internal.test")
+        request = SimpleNamespace(url="http://www.example.com/")
+        assert utils.resolve_proxies(request, None) == {}
+        assert utils.resolve_proxies(request, {"https": "http://p:1"}) == {"https": "http://p:1"}
 
     def test_httpoxy(self, monkeypatch: pytest.MonkeyPatch) -> None:
         # Under CGI, HTTP_PROXY can be set by a client's "Proxy:" request header.
@@ -1045,8 +1094,12 @@ class TestEnvironProxies:
         monkeypatch.setattr(os, "environ", fake)
         monkeypatch.setenv("http_proxy", "http://p:1")
         monkeypatch.setenv("no_proxy", "internal.test")
-        assert utils.get_environ_proxies("http://example.com/") == {"http": "http://p:1"}
+        assert utils.get_environ_proxies("http://example.com/") == {
+            "http": "http://p:1",
+            "no": "internal.test",
+        }
         assert utils.should_bypass_proxies("http://internal.test/", None) is True
+        assert utils.should_bypass_proxies("http://example.com/", None) is False
         prep = SimpleNamespace(url="http://example.com/")
         assert utils.resolve_proxies(prep, None) == {"http": "http://p:1"}
 

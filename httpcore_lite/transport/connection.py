@@ -19,8 +19,7 @@ from typing import Any
 from ..exceptions import ConnectionError
 from ..protocol import ClientConnection, ResponseComplete, ResponseStarted
 from ..protocol.events import Event
-from .backends.base import NetworkStream
-from .backends.sync import READ_BUFFER_SIZE
+from .backends.base import READ_BUFFER_SIZE, NetworkStream
 from .timeout import Deadline
 
 __all__ = ["HTTPConnection", "BODY_CHUNK_SIZE"]

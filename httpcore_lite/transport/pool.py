@@ -392,7 +392,7 @@ class PoolManager:
         **connection_pool_kw: Any,
     ) -> None:
         if backend is None:
-            from .backends.sync import TCPBackend
+            from .backends.tcp import TCPBackend
 
             backend = TCPBackend()
         self.num_pools = max(int(num_pools), 1)

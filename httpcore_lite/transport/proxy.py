@@ -27,8 +27,7 @@ from ..exceptions import (
 )
 from ..protocol import ClientConnection, ResponseComplete
 from ..structures import CaseInsensitiveDict
-from .backends.base import NetworkStream
-from .backends.sync import READ_BUFFER_SIZE
+from .backends.base import READ_BUFFER_SIZE, NetworkStream
 from .timeout import Deadline
 
 __all__ = ["ProxyURL", "parse_proxy_url", "open_tunnel", "basic_proxy_auth"]

@@ -8,10 +8,10 @@ are the implementations shipped.
 
 from __future__ import annotations
 
-from .base import NetworkBackend, NetworkStream, SocketOption
+from .base import READ_BUFFER_SIZE, NetworkBackend, NetworkStream, SocketOption
 from .memory import MemoryBackend, MemoryStream
-from .sync import READ_BUFFER_SIZE, SocketStream, TCPBackend, UnixBackend
-from .tls import TLSStream
+from .tcp import SocketStream, TCPBackend, UnixBackend
+from .tls_stream import TLSStream
 
 __all__ = [
     "READ_BUFFER_SIZE",

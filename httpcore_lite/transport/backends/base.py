@@ -25,7 +25,11 @@ import ssl
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["NetworkBackend", "NetworkStream", "SocketOption"]
+__all__ = ["READ_BUFFER_SIZE", "NetworkBackend", "NetworkStream", "SocketOption"]
+
+#: The most one read asks a stream for; also the most the transport feeds the parser at once.
+#: Part of the interface, so every backend and every reader above it agree on one size.
+READ_BUFFER_SIZE = 65536
 
 #: ``(level, option, value)`` as passed to ``socket.setsockopt``.
 SocketOption = tuple[int, int, Any]

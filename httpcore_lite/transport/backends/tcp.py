@@ -23,12 +23,9 @@ from ...exceptions import (
     ReadTimeout,
     SSLError,
 )
-from .base import NetworkBackend, NetworkStream, SocketOption
+from .base import READ_BUFFER_SIZE, NetworkBackend, NetworkStream, SocketOption
 
-__all__ = ["SocketStream", "TCPBackend", "UnixBackend", "READ_BUFFER_SIZE"]
-
-#: The most one read returns; also the most the transport feeds the parser at once.
-READ_BUFFER_SIZE = 65536
+__all__ = ["SocketStream", "TCPBackend", "UnixBackend"]
 
 _HAS_POLL = hasattr(select, "poll")
 _UNSET: Any = object()
@@ -110,7 +107,7 @@ class SocketStream(NetworkStream):
         hostname = _idna_hostname(server_hostname)
         if self._tls:
             # Already TLS (an https:// proxy): the inner session carries the outer one.
-            from .tls import TLSStream
+            from .tls_stream import TLSStream
 
             return TLSStream(self, ssl_context, hostname).handshake(timeout)
         self._set_timeout(timeout)

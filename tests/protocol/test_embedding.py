@@ -56,7 +56,7 @@ def check(responses: list[Any], base: str) -> None:
 
 
 async def fetch_all(host: str, port: int, prepared: list[Any]) -> tuple[list[Any], Any, int]:
-    """One asyncio connection, many requests: the embedding shown in the README."""
+    """One asyncio connection, many requests: the embedding shown in docs/sans-io.md."""
     reader, writer = await asyncio.open_connection(host, port)
     local = writer.get_extra_info("sockname")
     conn = ClientConnection()

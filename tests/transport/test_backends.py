@@ -348,7 +348,7 @@ def test_streams_do_not_leak_fds(raw_server):
 
 
 def test_server_hostname_is_idna_encoded():
-    from httpcore_lite.transport.backends.sync import _idna_hostname
+    from httpcore_lite.transport.backends.tcp import _idna_hostname
 
     assert _idna_hostname("bücher.example") == "xn--bcher-kva.example"
     assert _idna_hostname("[::1]") == "::1"
@@ -403,14 +403,14 @@ def test_tls_stream_hostname_mismatch(raw_server, ca):
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "10.1.2.3", "::1", "2001:db8::5"])
 def test_ip_literals_resolve_like_getaddrinfo_without_it(host: str) -> None:
-    from httpcore_lite.transport.backends import sync
+    from httpcore_lite.transport.backends import tcp
 
     expected = socket.getaddrinfo(host, 8080, 0, socket.SOCK_STREAM)
-    assert sync._numeric_address(host, 8080) == expected[:1]
+    assert tcp._numeric_address(host, 8080) == expected[:1]
 
 
 @pytest.mark.parametrize("host", ["localhost", "example.com", "127.1", "host9", "fe80::1%lo", ""])
 def test_other_hosts_go_through_getaddrinfo(host: str) -> None:
-    from httpcore_lite.transport.backends import sync
+    from httpcore_lite.transport.backends import tcp
 
-    assert sync._numeric_address(host, 8080) is None
+    assert tcp._numeric_address(host, 8080) is None

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from httpcore_lite.protocol import BodyData, ClientConnection, fastpath
-from tests.test_protocol import Req
+from tests.protocol.test_connection import Req
 
 FUZZ = settings(
     max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300")),

@@ -27,8 +27,8 @@ from httpcore_lite.protocol import (
     ResponseStarted,
     fastpath,
 )
+from tests.protocol.test_connection import Req
 from tests.servers.raw import RawServer, canned, read_request, response
-from tests.test_protocol import Req
 
 RawFactory = Callable[[Callable[[socket.socket], None]], RawServer]
 

@@ -674,7 +674,7 @@ FORBIDDEN = {"socket", "ssl", "select", "selectors", "asyncio", "threading", "ti
 
 
 def test_protocol_package_does_no_io() -> None:
-    package = Path(__file__).resolve().parent.parent / "httpcore_lite" / "protocol"
+    package = Path(__file__).resolve().parents[2] / "httpcore_lite" / "protocol"
     files = sorted(package.glob("*.py"))
     assert files
     for path in files:

@@ -1,0 +1,1 @@
+"""The fault matrix: servers that misbehave in one precise way each."""

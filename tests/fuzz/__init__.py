@@ -1,0 +1,1 @@
+"""Fuzzing: the core with hypothesis, the whole client with mutated responses."""

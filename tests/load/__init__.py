@@ -1,0 +1,1 @@
+"""Load: many threads, thousands of requests, dropped connections."""

@@ -1,0 +1,1 @@
+"""Tests of the blocking transport, ``httpcore_lite.transport``."""
