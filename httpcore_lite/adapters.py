@@ -35,8 +35,9 @@ from .exceptions import (
 )
 from .protocol import build_response as _build_response
 from .transport.backends import NetworkBackend
+from .transport.messages import name_origin
 from .transport.pool import PoolKey, PoolManager, PoolStats
-from .transport.proxy import basic_proxy_auth, parse_proxy_url
+from .transport.proxy import basic_proxy_auth, parse_proxy_url, with_default_scheme
 from .transport.raw import RawResponse
 from .transport.retry import Retry
 from .transport.timeout import Deadline, Timeout
@@ -448,9 +449,9 @@ class HTTPAdapter(BaseAdapter):
         scheme = request.url.partition("://")[0].lower()
         is_proxied_http_request = bool(proxy) and scheme != "https"
         using_socks_proxy = proxy is not None and proxy.lower().startswith("socks")
+        # A path that starts with "//" is sent as it is ("//v:h"), as requests does:
+        # the target goes to our own core verbatim, never re-parsed as an authority.
         url = request.path_url
-        if url.startswith("//"):
-            url = f"/{url.lstrip('/')}"
         if is_proxied_http_request and not using_socks_proxy:
             from .utils import urldefragauth
 
@@ -558,6 +559,7 @@ class HTTPAdapter(BaseAdapter):
             try:
                 conn, started = pool.send(request, clock, target, extra_headers)
             except RequestException as exc:
+                name_origin(exc, pool)
                 if isinstance(exc, (InvalidURL, InvalidSchema, InvalidHeader)):
                     raise
                 if clock.expired:
@@ -629,6 +631,4 @@ def _normalize_proxy(proxy: str) -> str:
     """Prepend ``http://`` to a scheme-less proxy URL and refuse malformed ones early."""
     if any(ch in proxy for ch in "\r\n\x00"):
         raise InvalidProxyURL(f"Proxy URL contains control characters: {proxy!r}")
-    if "://" not in proxy:
-        proxy = "http://" + proxy
-    return proxy
+    return with_default_scheme(proxy)

@@ -74,6 +74,16 @@ class NewConnectionError(ConnectionError):
     """
 
 
+class RemoteDisconnected(ConnectionError):
+    """The peer closed the connection before sending a single byte of the response.
+
+    On a kept-alive connection this is the usual sign that the server dropped it while it sat
+    idle, so the request never reached a handler: a retry on a fresh connection is safe for an
+    idempotent request (and for any request whose body never left). A subclass so that users
+    still catch it as :class:`ConnectionError`; retry logic tests the type, never the message.
+    """
+
+
 class ProxyError(ConnectionError):
     """A proxy error occurred."""
 

@@ -1089,7 +1089,7 @@ def proxy_bypass(host: str) -> bool:
     else ``NO_PROXY``), matched with the rules of :func:`should_bypass_proxies`.
     """
     no_proxy = _env("no_proxy")
-    return bool(no_proxy) and _no_proxy_matches(host, None, no_proxy)
+    return no_proxy is not None and _no_proxy_matches(host, None, no_proxy)
 
 
 def _no_proxy_matches(hostname: str, port: Optional[int], no_proxy: str) -> bool:

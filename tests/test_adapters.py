@@ -196,8 +196,35 @@ def test_request_url_and_proxy_headers():
     assert headers["Proxy-Authorization"].startswith("Basic ")
 
 
+def test_request_url_keeps_a_leading_double_slash():
+    request = prepare("GET", "http://127.0.0.1:10000//v:h?q=1")
+    assert HTTPAdapter().request_url(request, {}) == "//v:h?q=1"
+
+
+def test_double_slash_path_goes_on_the_wire_as_given():
+    """The default adapter and one that overrides request_url send the same target."""
+
+    class Custom(HTTPAdapter):
+        def request_url(self, request, proxies):
+            return super().request_url(request, proxies)
+
+    for adapter_class in (HTTPAdapter, Custom):
+        backend = MemoryBackend(OK)
+        adapter_class(backend=backend).send(prepare("GET", "http://127.0.0.1:10000//v:h"))
+        assert backend.requests[0].startswith(b"GET //v:h HTTP/1.1\r\n")
+
+
 @pytest.mark.parametrize(
-    "proxy", ["http://proxy\r\n:3128", "http://pro xy:3128", "http://proxy:3128\x00", "http://"]
+    "proxy",
+    [
+        "http://proxy\r\n:3128",
+        "http://pro xy:3128",
+        "http://proxy:3128\x00",
+        "http://",
+        "https://",
+        "http://:8080",
+        "http:/proxy:3128",
+    ],
 )
 def test_invalid_proxy_urls(proxy):
     adapter = HTTPAdapter()

@@ -17,23 +17,32 @@ blocking transport, an asyncio or trio loop, a ``selectors`` loop or an in-memor
 
 from __future__ import annotations
 
+from ..exceptions import RemoteDisconnected
 from . import decoders
 from .connection import (
     DEFAULT_MAX_HEAD_SIZE,
     DEFAULT_MAX_HEADER_COUNT,
+    DEFAULT_MAX_INTERIM_RESPONSES,
     ClientConnection,
     build_response,
+    finish_response,
 )
-from .events import BodyData, Event, ResponseComplete, ResponseStarted
+from .events import BodyData, Event, InformationalResponse, ResponseComplete, ResponseStarted
+from .state import State
 
 __all__ = [
     "DEFAULT_MAX_HEAD_SIZE",
     "DEFAULT_MAX_HEADER_COUNT",
+    "DEFAULT_MAX_INTERIM_RESPONSES",
     "BodyData",
     "ClientConnection",
     "Event",
+    "InformationalResponse",
+    "RemoteDisconnected",
     "ResponseComplete",
     "ResponseStarted",
+    "State",
     "build_response",
     "decoders",
+    "finish_response",
 ]

@@ -7,13 +7,23 @@ needs on top of it, and nothing that touches the outside world:
 
 * turning a ``PreparedRequest`` into an h11 request (request-target, ``Host``, header encoding,
   refusal of CR/LF/NUL before a single byte is produced, body framing);
-* absorbing interim 1xx responses and ending the cycle on ``101`` and on a ``2xx`` to
-  ``CONNECT``, where the bytes that follow belong to another protocol;
+* interim 1xx responses (absorbed, or returned as events on request; bounded in number), and
+  the end of the cycle on ``101`` and on a ``2xx`` to ``CONNECT``, where the bytes that follow
+  belong to another protocol;
 * limits on the response head (size and number of fields), because h11 bounds only the size;
 * translating every h11 error into the project's exception hierarchy, split the way requests
   splits it: a bad head is a :class:`~httpcore_lite.exceptions.ConnectionError`, a broken body
   is a :class:`~httpcore_lite.exceptions.ChunkedEncodingError`;
-* optionally buffering and content-decoding the body into a ``Response``.
+* optionally (per request) buffering and content-decoding the body into a ``Response``;
+* the state of the cycle as data (:attr:`ClientConnection.our_state`, ``their_state``).
+
+What the core reads from a request (a ``PreparedRequest`` or any object with these attributes):
+``method`` (str or bytes), ``url`` (an absolute ``http``/``https`` URL, already quoted),
+``headers`` (a mapping, a ``CaseInsensitiveDict``, or an iterable of ``(name, value)`` pairs;
+str or bytes, latin-1) and ``body`` (None, bytes, bytearray, memoryview, str -- sent as UTF-8 --
+or anything else, which is streamed through :meth:`ClientConnection.send_body`). Nothing else:
+no ``Accept-Encoding``, ``User-Agent`` or ``Connection`` header is added; only ``Host`` (from
+the URL, when missing) and the body framing.
 
 The connection never sleeps, reads or writes: the caller owns the socket (or the asyncio
 stream, or the in-memory pipe) and the clock.
@@ -27,16 +37,33 @@ from typing import Any
 
 import h11
 
-from ..exceptions import ChunkedEncodingError, ConnectionError, InvalidHeader, InvalidURL
+from ..exceptions import (
+    ChunkedEncodingError,
+    ConnectionError,
+    InvalidBodyError,
+    InvalidHeader,
+    InvalidURL,
+    RemoteDisconnected,
+)
 from ..structures import CaseInsensitiveDict
 from . import decoders, fastpath
-from .events import BodyData, Event, ResponseComplete, ResponseStarted
+from .events import (
+    BodyData,
+    Event,
+    Fields,
+    InformationalResponse,
+    ResponseComplete,
+    ResponseStarted,
+)
+from .state import State
 
 __all__ = [
     "DEFAULT_MAX_HEAD_SIZE",
     "DEFAULT_MAX_HEADER_COUNT",
+    "DEFAULT_MAX_INTERIM_RESPONSES",
     "ClientConnection",
     "build_response",
+    "finish_response",
 ]
 
 DEFAULT_MAX_HEAD_SIZE = 64 * 1024
@@ -50,12 +77,21 @@ real sites send, small enough that a hostile server cannot make us buffer withou
 DEFAULT_MAX_HEADER_COUNT = 100
 """Largest number of header fields accepted in one response head (http.client's limit too)."""
 
+DEFAULT_MAX_INTERIM_RESPONSES = 5
+"""Largest number of interim 1xx responses accepted before one final response (Go's limit).
+
+A server that sends ``100 Continue`` forever would otherwise keep a client reading forever,
+and keep every read timeout from firing, since bytes keep arriving.
+"""
+
 _COMPLETE = ResponseComplete()  # immutable and field-less: one instance serves every response
 # h11's events are immutable and h11 only reads them: one trailer-less EndOfMessage serves
 # every request, sparing its construction (and an empty Headers) per request.
 _END = h11.EndOfMessage()
 _VERSIONS = {b"1.1": "1.1", b"1.0": "1.0"}
 _DEFAULT_PORTS = {"http": "80", "https": "443", "ws": "80", "wss": "443"}
+# A whole status line at the start of a head that then broke off.
+_STATUS_LINE = re.compile(rb"HTTP/1\.[01] [0-9]{3}[^\r\n]*\r?\n")
 
 # Phases of one request/response cycle, as far as receiving is concerned.
 _IDLE = 0  # no request sent in this cycle
@@ -186,22 +222,52 @@ class ClientConnection:
     ``buffer_body=True`` keeps the body and builds :attr:`response` (content decoded) at the end
     of each cycle, which is what a non-streaming ``requests.get`` wants. ``buffer_body=False``
     keeps no body bytes at all: the caller consumes :class:`BodyData` events itself and
-    :attr:`response` stays None.
+    :attr:`response` stays None (build one with :func:`build_response` and, once the body is
+    read, :func:`finish_response`). This is the connection's default; ``send_request(...,
+    buffer_body=)`` chooses per request, so one pooled connection serves both kinds.
+
+    ``interim_responses=True`` returns each interim 1xx response as an
+    :class:`InformationalResponse` event (needed to implement ``Expect: 100-continue`` or to
+    see ``103 Early Hints``); by default they are absorbed. More than
+    ``max_interim_responses`` of them before one final response is a
+    :class:`~httpcore_lite.exceptions.ConnectionError`. ``max_head_size`` and
+    ``max_header_count`` bound each response head.
+
+    :attr:`our_state` and :attr:`their_state` (:class:`State`) say where the cycle stands.
+
+    Stale connections are the caller's duty: the core sees only the bytes it is given. Before
+    reusing an idle connection, check that its stream has no buffered bytes and is not at EOF
+    (asyncio streams: ``reader.at_eof()``; trio: ``stream.socket.is_readable()``; a socket:
+    readable in ``select``);
+    if it has either, close it. Bytes fed between :meth:`start_next_cycle` and the next
+    :meth:`send_request` raise :class:`~httpcore_lite.exceptions.ConnectionError`; EOF then
+    makes :attr:`reusable` False.
 
     Errors raised: :class:`~httpcore_lite.exceptions.InvalidHeader` or
     :class:`~httpcore_lite.exceptions.InvalidURL` for a request that cannot be put on the wire
     safely (nothing is produced and the connection stays usable);
-    :class:`~httpcore_lite.exceptions.ConnectionError` for a missing, malformed or oversized
-    response head; :class:`~httpcore_lite.exceptions.ChunkedEncodingError` for a body that breaks
+    :class:`~httpcore_lite.exceptions.RemoteDisconnected` (a ``ConnectionError``) when the peer
+    closed before any response byte, the one failure that is safe to retry;
+    :class:`~httpcore_lite.exceptions.ConnectionError` for a malformed or oversized response
+    head, or too many interim responses;
+    :class:`~httpcore_lite.exceptions.ChunkedEncodingError` for a body that breaks
     its framing or ends early; :class:`~httpcore_lite.exceptions.ContentDecodingError` for bad
     compressed content (``buffer_body=True`` only). After a receive error the connection is
     unusable. Calling methods out of order (a second request before :meth:`start_next_cycle`)
-    is a programming error and raises :class:`RuntimeError`.
+    is a programming error and raises :class:`RuntimeError`, as does data fed after the
+    connection was handed over to another protocol. Timeouts, and the mapping of a loop's own
+    errors (``EndOfStream``, ``IncompleteReadError``...) to ``receive_data(b"")`` or to this
+    hierarchy, are the caller's.
     """
 
     __slots__ = (
         "_h11",
         "_buffer_body",
+        "_buffer_default",
+        "_interim",
+        "_max_interim",
+        "_interim_count",
+        "_handed_over",
         "_max_head_size",
         "_max_header_count",
         "_phase",
@@ -230,8 +296,14 @@ class ClientConnection:
         *,
         max_head_size: int = DEFAULT_MAX_HEAD_SIZE,
         max_header_count: int = DEFAULT_MAX_HEADER_COUNT,
+        interim_responses: bool = False,
+        max_interim_responses: int = DEFAULT_MAX_INTERIM_RESPONSES,
     ) -> None:
-        self._buffer_body = buffer_body
+        self._buffer_body = self._buffer_default = buffer_body
+        self._interim = interim_responses
+        self._max_interim = max_interim_responses
+        self._interim_count = 0
+        self._handed_over = False
         self._max_head_size = max_head_size
         self._max_header_count = max_header_count
         self._h11 = h11.Connection(h11.CLIENT, max_incomplete_event_size=max_head_size)
@@ -260,9 +332,44 @@ class ClientConnection:
         self.response: Any = None
         #: Bytes that arrived after a ``101`` or a ``2xx`` to ``CONNECT``: they belong to the
         #: protocol the connection switched to (for a tunnel: the start of the TLS handshake).
+        #: Whether the peer had already closed shows as ``their_state`` and ``reusable``; read
+        #: the stream itself from then on.
         self.trailing_data = b""
 
     # -- state ----------------------------------------------------------------------------
+
+    @property
+    def our_state(self) -> State:
+        """What the caller still owes the peer in this cycle.
+
+        ``IDLE`` before :meth:`send_request`; ``SEND_BODY`` while a streaming body is due
+        (:meth:`send_body`, then :meth:`end_body`); ``DONE`` once the request is fully framed;
+        ``ERROR`` after any error.
+        """
+        phase = self._phase
+        if phase == _ERROR:
+            return State.ERROR
+        if self._streaming:
+            return State.SEND_BODY
+        return State.IDLE if phase == _IDLE else State.DONE
+
+    @property
+    def their_state(self) -> State:
+        """What the core still waits for from the peer in this cycle.
+
+        ``IDLE`` before :meth:`send_request`; ``SEND_RESPONSE`` until the final response head
+        (a read may then return no events); ``SEND_BODY`` while its body arrives; ``DONE``
+        after :class:`ResponseComplete`; ``SWITCHED`` when the cycle ended by handing the
+        connection over (101, ``CONNECT`` 2xx); ``ERROR`` after any error.
+        """
+        phase = self._phase
+        if phase == _HEAD:
+            return State.SEND_RESPONSE
+        if phase == _BODY:
+            return State.SEND_BODY
+        if phase == _DONE:
+            return State.SWITCHED if self._handed_over else State.DONE
+        return State.ERROR if phase == _ERROR else State.IDLE
 
     @property
     def reusable(self) -> bool:
@@ -270,8 +377,10 @@ class ClientConnection:
 
         That is: the last cycle ended cleanly on both sides, the server did not ask to close
         (``Connection: close``, HTTP/1.0 without keep-alive, close-delimited body), the
-        connection was not switched to another protocol, and the server sent nothing beyond
-        the response. A fresh connection is reusable too.
+        connection was not switched to another protocol, the server sent nothing beyond the
+        response, and the whole request body had gone out before the response ended. A fresh
+        connection is reusable too. False until the cycle is over; from
+        :class:`ResponseComplete` on, final for the cycle.
         """
         phase = self._phase
         if phase == _IDLE:
@@ -326,6 +435,7 @@ class ClientConnection:
         self._request = None
         self._started = None
         self._got_data = False
+        self._interim_count = 0
         self.response = None
         if self._body:
             self._body = []
@@ -337,6 +447,9 @@ class ClientConnection:
         prepared: Any,
         target: str | bytes | None = None,
         extra_headers: Iterable[tuple[str | bytes, str | bytes]] = (),
+        *,
+        buffer_body: bool | None = None,
+        streaming: bool | None = None,
     ) -> bytes:
         """Return the bytes that put ``prepared`` on the wire.
 
@@ -350,7 +463,16 @@ class ClientConnection:
         only, :attr:`body_is_streaming` turns True and the caller sends each piece through
         :meth:`send_body` and finishes with :meth:`end_body`. A body with neither
         ``Content-Length`` nor ``Transfer-Encoding`` gets a ``Content-Length`` when sized and
-        ``Transfer-Encoding: chunked`` when streaming.
+        ``Transfer-Encoding: chunked`` when streaming. When the headers carry both, the
+        ``Content-Length`` is dropped (RFC 9112 section 6.2 forbids sending both; a recipient
+        would ignore it anyway), so the body is sent chunked.
+
+        ``streaming`` says it explicitly: ``True`` returns the head only, whatever the body
+        (None -- an async iterable the caller sends itself --, or bytes, which are then framed
+        by their length: pass them to one :meth:`send_body` call, which returns that very
+        object, so a large body is written without being copied into the head);
+        ``False`` refuses a body that is not None, bytes or str. ``buffer_body`` overrides the
+        connection's default for this one request.
         """
         if self._phase != _IDLE:
             raise RuntimeError("a request is already in progress; call start_next_cycle() first")
@@ -391,8 +513,14 @@ class ClientConnection:
         # checked for the first such request is reused: that skips the encoding, our checks
         # and h11's own, which would all give the same answer again. Only heads that were
         # accepted are stored; the key holds every input the head is built from.
+        self._buffer_body = self._buffer_default if buffer_body is None else buffer_body
         cache_key: Any = None
-        if body is None and not extra_headers and type(headers) is CaseInsensitiveDict:
+        if (
+            body is None
+            and streaming is None
+            and not extra_headers
+            and type(headers) is CaseInsensitiveDict
+        ):
             cache_key = (method_b, target_b, self._host, tuple(headers._store.values()))
             try:
                 event = _REQUEST_EVENTS.get(cache_key)
@@ -411,8 +539,14 @@ class ClientConnection:
             has_cl = "content-length" in store
             has_te = "transfer-encoding" in store
         else:
-            pairs = list(headers.items()) if headers else ()
-            lowered = {_encode_name(k).lower() for k, _ in pairs}
+            try:
+                items = getattr(headers, "items", None)
+                pairs = list(items() if items is not None else headers or ())
+                lowered = {_encode_name(k).lower() for k, _ in pairs}
+            except (TypeError, ValueError) as exc:
+                raise InvalidHeader(
+                    f"Request headers must be a mapping or (name, value) pairs, not {headers!r}"
+                ) from exc
             has_host = b"host" in lowered
             has_cl = b"content-length" in lowered
             has_te = b"transfer-encoding" in lowered
@@ -448,20 +582,33 @@ class ClientConnection:
         if not has_host:
             out.insert(0, (b"Host", self._host))
 
-        streaming = False
+        # `sized`: the body's length is known here; `streaming`: the body follows the head.
+        sized = True
         if body is None:
             data = b""
+            sized = streaming is not True  # an explicitly streamed body with none given
         elif isinstance(body, bytes):
             data = body
         elif isinstance(body, str):
             data = body.encode("utf-8")
         elif isinstance(body, (bytearray, memoryview)):
-            data = bytes(body)
+            data = bytes(body) if not streaming else body  # type: ignore[assignment]
         else:
             data = b""
-            streaming = True
+            sized = False
+            if streaming is False:
+                raise InvalidBodyError(
+                    f"streaming=False needs a body of bytes, str or None, not {type(body)}"
+                )
+        if streaming is None:
+            streaming = not sized
+        if has_cl and has_te:
+            # Never both on the wire: Transfer-Encoding wins, as it would at the recipient.
+            out = [pair for pair in out if pair[0].lower() != b"content-length"]
+            append = out.append
+            has_cl = False
         if not has_cl and not has_te:
-            if streaming:
+            if not sized:
                 append((b"Transfer-Encoding", b"chunked"))
             elif data:
                 append((b"Content-Length", str(len(data)).encode("ascii")))
@@ -575,6 +722,11 @@ class ClientConnection:
             return self._receive_chunked(data)
         phase = self._phase
         if phase == _DONE:
+            if self._handed_over and data:
+                raise RuntimeError(
+                    "the connection was handed over to another protocol: read the stream "
+                    "directly (trailing_data holds what arrived with the head)"
+                )
             # Anything after the response, even EOF, means this connection is finished.
             self._dead = True
             return []
@@ -626,7 +778,14 @@ class ClientConnection:
                         break
                     self._phase = _BODY
                 elif kind is h11.EndOfMessage:
-                    self._complete(events)
+                    # Trailers, rarely any: h11's field list read directly (no call) when it can.
+                    fields: Any = event.headers  # type: ignore[union-attr]
+                    self._complete(
+                        events,
+                        fields
+                        if (fastpath.header_triples(fields) if fastpath.ENABLED else fields)
+                        else None,
+                    )
                     break
                 elif event is h11.NEED_DATA or event is h11.PAUSED:
                     if self._phase == _BODY and fastpath.ENABLED:
@@ -645,6 +804,20 @@ class ClientConnection:
                         self._switched(events)
                         break
                     # 100 Continue, 103 Early Hints...: interim, not the response.
+                    self._interim_count += 1
+                    if self._interim_count > self._max_interim:
+                        self._phase = _ERROR
+                        raise ConnectionError(
+                            f"More than {self._max_interim} interim (1xx) responses to one request"
+                        )
+                    if self._interim:
+                        events.append(
+                            InformationalResponse(
+                                event.status_code,  # type: ignore[union-attr]
+                                event.reason.decode("latin-1"),  # type: ignore[union-attr]
+                                self._fields(event.headers),  # type: ignore[union-attr]
+                            )
+                        )
                 elif kind is h11.ConnectionClosed:
                     break
         except h11.RemoteProtocolError as exc:
@@ -654,7 +827,7 @@ class ClientConnection:
                 events.extend(self._receive_body(rest))
             elif self._chunked:
                 events.extend(self._receive_chunked(rest))
-            elif self._phase == _DONE and conn.their_state is h11.SWITCHED_PROTOCOL:
+            elif self._handed_over:
                 self.trailing_data += rest  # 101 or CONNECT: the next protocol's first bytes
             else:
                 events.extend(self.receive_data(rest))  # as if it had come in a second read
@@ -767,12 +940,13 @@ class ClientConnection:
             self._complete(events)
         return events
 
-    def _start(self, event: h11.Response | h11.InformationalResponse) -> ResponseStarted:
+    def _fields(self, headers: Any) -> Fields:
+        """h11's fields as (name, value) str pairs, wire case and order; their number bounded."""
         if fastpath.ENABLED:
-            triples = fastpath.header_triples(event.headers)
+            triples = fastpath.header_triples(headers)
             fields = tuple([(n.decode("latin-1"), v.decode("latin-1")) for n, _, v in triples])
         else:
-            raw = event.headers.raw_items()
+            raw = headers.raw_items()
             fields = tuple([(n.decode("latin-1"), v.decode("latin-1")) for n, v in raw])
         if len(fields) > self._max_header_count:
             self._phase = _ERROR
@@ -780,6 +954,10 @@ class ClientConnection:
                 f"Response head has {len(fields)} header fields, more than the limit of "
                 f"{self._max_header_count}"
             )
+        return fields
+
+    def _start(self, event: h11.Response | h11.InformationalResponse) -> ResponseStarted:
+        fields = self._fields(event.headers)
         version = _VERSIONS.get(event.http_version)
         if version is None:
             # h11 reads any "HTTP/x.y". Like http.client, take a later 1.x for 1.1 and refuse
@@ -803,27 +981,29 @@ class ClientConnection:
         """End a cycle whose connection now belongs to another protocol (101, CONNECT 2xx)."""
         self.trailing_data = self._h11.trailing_data[0]
         self._dead = True  # never reusable for HTTP/1.1 again
+        self._handed_over = True
         self._complete(events)
 
-    def _complete(self, events: list[Event]) -> None:
+    def _complete(self, events: list[Event], trailers: Any = None) -> None:
         self._phase = _DONE
-        if self._h11.trailing_data[0]:
-            self._dead = True  # the server sent more than the response: never trust it again
+        if self._streaming or self._h11.trailing_data[0]:
+            # The server answered before the whole request body arrived (it may not read the
+            # rest), or sent more than the response: never trust this connection again.
+            self._dead = True
         if self._buffer_body and self._started is not None:
-            response = build_response(self._started, self._request)
+            response = _new_response(self._started, self._request)
             body = b"".join(self._body) if len(self._body) != 1 else self._body[0]
             self._body = []
-            encoding = response.headers.get("content-encoding")
-            if encoding and body:
-                try:
-                    body = decoders.decode_all(encoding, body)
-                except Exception:
-                    self._dead = True
-                    raise
-            response._content = body
-            response._content_consumed = True
+            try:
+                _attach_body(response, body)
+            except Exception:
+                self._dead = True
+                raise
             self.response = response
-        events.append(_COMPLETE)
+        if trailers:
+            events.append(ResponseComplete(self._fields(trailers)))
+        else:
+            events.append(_COMPLETE)
 
     def _fail(self, exc: h11.RemoteProtocolError) -> Exception:
         """Map an h11 parse error to ours; the phase says whether the head or the body broke."""
@@ -833,11 +1013,19 @@ class ClientConnection:
         if phase == _BODY:
             return ChunkedEncodingError(f"Response body ended or was framed badly: {exc}")
         if not self._got_data:
-            return ConnectionError("Remote end closed connection without response")
+            return RemoteDisconnected("Remote end closed connection without response")
         if "too long" in str(exc):
             return ConnectionError(
                 f"Response head larger than the limit of {self._max_head_size} bytes"
             )
+        # requests' exception classes for two broken heads (its suite asserts them):
+        if "conflicting Content-Length" in str(exc):
+            return InvalidHeader(f"Response head has conflicting Content-Length headers: {exc}")
+        head, closed = self._h11.trailing_data
+        if closed and _STATUS_LINE.match(head):
+            # The status line came whole, then the peer hung up inside the header fields: the
+            # response had started, so this is a response cut short, not a connection refused.
+            return ChunkedEncodingError(f"Connection closed inside the response head: {exc}")
         return ConnectionError(f"Malformed response head: {exc}")
 
 
@@ -856,14 +1044,69 @@ def _load_response_deps() -> tuple[Any, Any]:
     return _response_deps
 
 
-def build_response(started: ResponseStarted, request: Any) -> Any:
-    """Build a ``models.Response`` from a response head; the body is left unread.
+class _PendingBody:
+    """``Response.raw`` of a response built from its head alone, until its body is attached.
 
-    ``_content`` stays False (not read yet): the caller attaches ``raw`` for streaming, or sets
-    ``_content`` when it has the whole body. Header fields that repeat are joined with ``", "``
-    under the first spelling of the name, as urllib3's header dict does, so ``Set-Cookie``
-    lines survive in ``headers`` (the separate lines live in ``ResponseStarted.headers``).
+    Reading ``content``, ``text`` or ``iter_content`` then raises instead of quietly giving
+    None, which is what a requests ``Response`` with no ``raw`` does.
     """
+
+    __slots__ = ()
+
+    def _unfinished(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError(
+            "The body of this response has not been attached yet: pass the body bytes to "
+            "httpcore_lite.protocol.finish_response(), or set response.raw to a stream"
+        )
+
+    read = stream = read_all = _unfinished
+
+    def close(self) -> None:
+        """Nothing to close: there is no stream behind it."""
+
+    def release_conn(self) -> None:
+        """Nothing to release."""
+
+
+_PENDING = _PendingBody()
+
+
+def build_response(started: ResponseStarted, request: Any) -> Any:
+    """Build a ``models.Response`` from a response head; the body is not attached yet.
+
+    Finish it with :func:`finish_response` once the body is read (or set ``raw`` to a stream
+    object, as the blocking transport does); until then reading ``content`` raises
+    ``RuntimeError``. Header fields that repeat are joined with ``", "`` under the first
+    spelling of the name, as urllib3's header dict does, so ``Set-Cookie`` lines survive in
+    ``headers`` (the separate lines live in ``ResponseStarted.headers``).
+    """
+    response = _new_response(started, request)
+    response.raw = _PENDING
+    return response
+
+
+def finish_response(response: Any, body: bytes) -> Any:
+    """Attach the whole, undecoded body to a response from :func:`build_response`.
+
+    ``body`` is the concatenated :class:`BodyData` pieces; it is content-decoded here (bounded,
+    like every decoding in the core) as ``Content-Encoding`` says. Returns the response, whose
+    ``content``, ``text`` and ``json()`` then work as for any buffered response.
+    Raises :class:`~httpcore_lite.exceptions.ContentDecodingError` for bad compressed content.
+    """
+    _attach_body(response, body)
+    response.raw = None
+    return response
+
+
+def _attach_body(response: Any, body: bytes) -> None:
+    encoding = response.headers.get("content-encoding")
+    if encoding and body:
+        body = decoders.decode_all(encoding, body)
+    response._content = body
+    response._content_consumed = True
+
+
+def _new_response(started: ResponseStarted, request: Any) -> Any:
     deps = _response_deps or _load_response_deps()
     response = deps[0]()
     response.status_code = started.status_code

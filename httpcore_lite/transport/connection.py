@@ -8,31 +8,47 @@ wait and ``total`` bounds the whole call. The parser is fed at most 64 KiB at a 
 
 A connection remembers what happened during the current exchange (was the body fully sent,
 did any response byte arrive) because the pool's one transparent retry of a reused
-connection depends on exactly that.
+connection depends on exactly that. A failure before any response byte is raised as
+:class:`~httpcore_lite.exceptions.RemoteDisconnected`, the one error that retry accepts.
+
+``Expect: 100-continue``: when a request with a body carries it, only the head is sent; the
+body follows when ``100 Continue`` arrives or after ``expect_timeout`` seconds of silence
+(servers that ignore the header never send one). A final response that comes first (401,
+413, a redirect) is returned without sending the body, and the connection is then closed:
+the server may or may not be reading the body we never sent.
 """
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from typing import Any
 
-from ..exceptions import ConnectionError
-from ..protocol import ClientConnection, ResponseComplete, ResponseStarted
+from ..exceptions import ConnectionError, RemoteDisconnected, Timeout
+from ..protocol import ClientConnection, InformationalResponse, ResponseComplete, ResponseStarted
 from ..protocol.events import Event
 from .backends.base import READ_BUFFER_SIZE, NetworkStream
 from .timeout import Deadline
 
-__all__ = ["HTTPConnection", "BODY_CHUNK_SIZE"]
+__all__ = ["HTTPConnection", "BODY_CHUNK_SIZE", "EXPECT_CONTINUE_TIMEOUT"]
 
 #: How much of a file-like request body is read per write.
 BODY_CHUNK_SIZE = 65536
+
+#: Seconds to wait for ``100 Continue`` before sending the body anyway (curl waits 1 s too).
+EXPECT_CONTINUE_TIMEOUT = 1.0
+
+#: A bytes body at least this large is written after the head, not joined to it: the join
+#: would copy the whole body once more, while a second write costs one more syscall.
+LARGE_BODY = 256 * 1024
 
 
 class HTTPConnection:
     """Drives one protocol connection over one stream, one request/response cycle at a time.
 
     ``pool`` is the :class:`~.pool.ConnectionPool` the connection belongs to (``None`` for a
-    standalone connection); responses hand the connection back through it.
+    standalone connection); responses hand the connection back through it. ``expect_timeout``
+    bounds the wait for ``100 Continue`` (see the module docstring).
     """
 
     __slots__ = (
@@ -44,13 +60,22 @@ class HTTPConnection:
         "body_sent",
         "received",
         "verified",
+        "expect_timeout",
         "__weakref__",
     )
 
-    def __init__(self, stream: NetworkStream, pool: Any = None, verified: bool = False) -> None:
+    def __init__(
+        self,
+        stream: NetworkStream,
+        pool: Any = None,
+        verified: bool = False,
+        expect_timeout: float = EXPECT_CONTINUE_TIMEOUT,
+    ) -> None:
         self.stream = stream
         self.pool = pool
-        self._proto = ClientConnection(buffer_body=False)
+        # Interim responses as events: Expect: 100-continue waits for one.
+        self._proto = ClientConnection(buffer_body=False, interim_responses=True)
+        self.expect_timeout = expect_timeout
         self._events: deque[Event] = deque()
         #: Number of requests sent on this connection so far.
         self.cycles = 0
@@ -80,27 +105,84 @@ class HTTPConnection:
         self.cycles += 1
         self.body_sent = False
         self.received = False
-        wire = proto.send_request(request, target, extra_headers)
+        body = request.body
+        expect = False
+        head_only: bool | None = None
+        if body is not None:
+            sized = isinstance(body, (bytes, bytearray, memoryview, str))
+            value = request.headers.get("expect")
+            if value is not None and (not sized or len(body) != 0):
+                text = str(value, "latin-1") if isinstance(value, bytes) else str(value)
+                expect = text.strip().lower() == "100-continue"
+            if expect or (type(body) is bytes and len(body) >= LARGE_BODY):
+                head_only = True
+        wire = proto.send_request(request, target, extra_headers, streaming=head_only)
         write_error: ConnectionError | None = None
         try:
             stream.write(wire, clock.read_timeout())
-            if proto.body_is_streaming:
-                self._send_body(request.body, clock)
-            self.body_sent = True
+            if not proto.body_is_streaming:
+                self.body_sent = True
+            elif not expect:
+                self._send_body(body, clock)
+                self.body_sent = True
         except ConnectionError as exc:
             write_error = exc
         try:
+            if expect and write_error is None and self._await_continue(clock):
+                try:
+                    self._send_body(body, clock)
+                    self.body_sent = True
+                except ConnectionError as exc:
+                    write_error = exc
             return self._receive_head(clock)
-        except ConnectionError:
-            if write_error is not None and not self.received:
-                raise write_error from write_error.__cause__
-            raise
+        except ConnectionError as exc:
+            if self.received or type(exc) not in (ConnectionError, RemoteDisconnected):
+                raise
+            # Nothing came back: the peer went away before answering (reset, broken pipe, or
+            # EOF). Typed so that the pool's retry decision never reads a message.
+            cause = write_error or exc
+            raise RemoteDisconnected(*cause.args) from cause.__cause__ or cause
+
+    def _await_continue(self, clock: Deadline) -> bool:
+        """Wait for ``100 Continue``: True to send the body, False when a final answer came.
+
+        Events after the 100 (or the final response's) are kept for :meth:`_receive_head`.
+        Silence for ``expect_timeout`` (or the read timeout, if shorter) means "send it".
+        """
+        proto = self._proto
+        read = self.stream.read
+        end = time.monotonic() + self.expect_timeout
+        while True:
+            wait = end - time.monotonic()
+            limit = clock.read_timeout()
+            if limit is not None and limit < wait:
+                wait = limit
+            if wait <= 0:
+                return True
+            try:
+                data = read(READ_BUFFER_SIZE, wait)
+            except Timeout:
+                return True
+            if data:
+                self.received = True
+            events = proto.receive_data(data)
+            for i, event in enumerate(events):
+                if type(event) is ResponseStarted:
+                    self._events.extend(events[i:])
+                    return False
+                if type(event) is InformationalResponse and event.status_code == 100:
+                    self._events.extend(events[i + 1 :])
+                    return True
 
     def _send_body(self, body: Any, clock: Deadline) -> None:
         proto = self._proto
         write = self.stream.write
         read = getattr(body, "read", None)
-        if read is not None:
+        if isinstance(body, (bytes, bytearray, memoryview, str)):
+            # A sized body sent after its head: for Content-Length framing the core hands the
+            # very object back, so it is written without a copy.
+            write(proto.send_body(body), clock.read_timeout())  # type: ignore[arg-type]
+        elif read is not None:
             while True:
                 chunk = read(BODY_CHUNK_SIZE)
                 if not chunk:
@@ -121,6 +203,11 @@ class HTTPConnection:
     def _receive_head(self, clock: Deadline) -> ResponseStarted:
         proto = self._proto
         read = self.stream.read
+        pending = self._events
+        while pending:  # kept by _await_continue
+            event = pending.popleft()
+            if type(event) is ResponseStarted:
+                return event
         while True:
             data = read(READ_BUFFER_SIZE, clock.read_timeout())
             if data:
@@ -128,11 +215,15 @@ class HTTPConnection:
             events = proto.receive_data(data)
             if events:
                 started = events[0]
-                if type(started) is not ResponseStarted:  # pragma: no cover - core contract
-                    raise ConnectionError(f"Unexpected event before the response head: {started}")
+                if type(started) is not ResponseStarted:
+                    # Interim responses (their number bounded by the core) are not the answer.
+                    events = [e for e in events if type(e) is not InformationalResponse]
+                    if not events:
+                        continue
+                    started = events[0]
                 if len(events) > 1:
                     self._events.extend(events[1:])
-                return started
+                return started  # type: ignore[return-value]
             if not data:  # pragma: no cover - the core raises on EOF before a head
                 raise ConnectionError("Remote end closed connection without response")
 

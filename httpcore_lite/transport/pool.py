@@ -30,10 +30,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from ..exceptions import ConnectionError, ConnectTimeout, NewConnectionError, ProxyError, Timeout
+from ..exceptions import (
+    ConnectionError,
+    ConnectTimeout,
+    NewConnectionError,
+    ProxyError,
+    RemoteDisconnected,
+)
 from ..protocol import ResponseStarted
 from .backends.base import NetworkBackend, NetworkStream, SocketOption
-from .connection import HTTPConnection
+from .connection import EXPECT_CONTINUE_TIMEOUT, HTTPConnection
 from .proxy import ProxyURL, open_tunnel
 from .timeout import Deadline
 
@@ -123,6 +129,7 @@ class ConnectionPool:
         source_address: tuple[str, int] | None = None,
         socket_options: Iterable[SocketOption] | None = None,
         ssl_context: ssl.SSLContext | None = None,
+        expect_continue_timeout: float = EXPECT_CONTINUE_TIMEOUT,
     ) -> None:
         self.key = key
         self.scheme = key.scheme
@@ -138,6 +145,8 @@ class ConnectionPool:
         #: A caller-supplied context (``init_poolmanager(ssl_context=...)``) replaces the one
         #: built from ``verify``/``cert`` for the origin's TLS.
         self.ssl_context = ssl_context
+        #: Seconds a request with ``Expect: 100-continue`` waits for ``100 Continue``.
+        self.expect_continue_timeout = expect_continue_timeout
         self._lock = threading.RLock()
         self._cond = threading.Condition(self._lock)
         self._idle: list[HTTPConnection] = []
@@ -293,7 +302,7 @@ class ConnectionPool:
         if key.scheme == "https":
             stream = self._start_tls(stream, key.host, clock)
             verified = bool(key.verify)
-        return HTTPConnection(stream, self, verified)
+        return HTTPConnection(stream, self, verified, self.expect_continue_timeout)
 
     def _start_tls(self, stream: NetworkStream, host: str, clock: Deadline) -> NetworkStream:
         from .tls import context_for
@@ -325,8 +334,7 @@ class ConnectionPool:
             conn.discard()
             if not (
                 reused
-                and not conn.received
-                and not isinstance(exc, (Timeout, ProxyError))
+                and isinstance(exc, RemoteDisconnected)  # the request never got an answer
                 and (request.method in IDEMPOTENT_METHODS or not conn.body_sent)
                 and _replayable(request)
             ):
@@ -424,6 +432,7 @@ class PoolManager:
                 self.connection_pool_kw.get("source_address"),
                 self.connection_pool_kw.get("socket_options"),
                 self.connection_pool_kw.get("ssl_context"),
+                self.connection_pool_kw.get("expect_continue_timeout", EXPECT_CONTINUE_TIMEOUT),
             )
             self.pools[key] = pool
             dropped = None

@@ -13,6 +13,7 @@ The ``CONNECT`` exchange is spoken by the same sans-IO core as every other reque
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
@@ -30,7 +31,7 @@ from ..structures import CaseInsensitiveDict
 from .backends.base import READ_BUFFER_SIZE, NetworkStream
 from .timeout import Deadline
 
-__all__ = ["ProxyURL", "parse_proxy_url", "open_tunnel", "basic_proxy_auth"]
+__all__ = ["ProxyURL", "parse_proxy_url", "open_tunnel", "basic_proxy_auth", "with_default_scheme"]
 
 _FORBIDDEN = frozenset("\r\n\x00\t ")
 
@@ -56,8 +57,7 @@ def parse_proxy_url(proxy: str) -> ProxyURL:
         proxy = str(proxy)
     if any(ch in _FORBIDDEN for ch in proxy):
         raise InvalidProxyURL(f"Proxy URL contains control characters or whitespace: {proxy!r}")
-    if "://" not in proxy:
-        proxy = "http://" + proxy
+    proxy = with_default_scheme(proxy)
     try:
         parts = urlsplit(proxy)
         port = parts.port
@@ -78,6 +78,21 @@ def parse_proxy_url(proxy: str) -> ProxyURL:
     username = unquote(parts.username) if parts.username is not None else None
     password = unquote(parts.password) if parts.password is not None else None
     return ProxyURL(scheme, host, port, username, password, proxy)
+
+
+# A scheme, then one slash: "http:/proxy:3128" names a scheme but no host.
+_SCHEME_WITHOUT_HOST = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:/(?!/)")
+
+
+def with_default_scheme(proxy: str) -> str:
+    """``proxy`` with ``http://`` in front when it names no scheme (``proxy:3128``).
+
+    A URL that has a scheme but lost a slash (``http:/proxy:3128``) is left as it is, to be
+    refused for its missing host, never read as the host ``http``.
+    """
+    if "://" in proxy or _SCHEME_WITHOUT_HOST.match(proxy):
+        return proxy
+    return "http://" + proxy
 
 
 def basic_proxy_auth(username: str, password: str | None) -> str:

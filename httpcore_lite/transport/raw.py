@@ -15,6 +15,7 @@ The attribute names are urllib3's ``HTTPResponse`` ones (``status``, ``reason``,
 from __future__ import annotations
 
 import io
+import sys
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -24,6 +25,7 @@ from ..protocol import ResponseComplete, ResponseStarted
 from ..protocol.decoders import Decoder, make_decoder
 from ..structures import CaseInsensitiveDict
 from .connection import HTTPConnection
+from .messages import name_origin
 from .timeout import Deadline
 
 __all__ = ["RawResponse", "DRAIN_LIMIT", "DRAIN_TIME"]
@@ -230,6 +232,8 @@ class RawResponse(io.IOBase):
         self._ended = True
         self._closed_flag = True
         if connection is not None:
+            # Called while the error is being handled: say where it happened.
+            name_origin(sys.exc_info()[1], connection.pool)
             connection.discard()
 
     def read(self, amt: int | None = None, decode_content: bool | None = None) -> bytes:

@@ -76,8 +76,8 @@ class Timeout:
         """Build a :class:`Timeout` from anything ``requests``' ``timeout=`` accepts.
 
         ``None`` (wait forever), a number (both connect and read), a ``(connect, read)`` tuple,
-        or a :class:`Timeout` (returned as is). Anything else raises ``ValueError`` with the
-        message requests gives.
+        a :class:`Timeout` (returned as is), or urllib3's ``Timeout`` (its connect, read and
+        total). Anything else raises ``ValueError`` with the message requests gives.
         """
         if type(value) is cls:
             return value  # the hot path: a session's shared Timeout
@@ -113,6 +113,15 @@ class Timeout:
                 ) from None
         if isinstance(value, Timeout):  # a subclass
             return value
+        if all(hasattr(value, name) for name in ("_connect", "_read", "total")):
+            # urllib3's Timeout, which requests passes through as it is. Its fields are read
+            # directly (read_timeout needs a started clock when total is set); a field left at
+            # urllib3's default holds a sentinel, not a number: the socket default, no limit.
+            return cls(
+                connect=_seconds_or_none(value._connect),
+                read=_seconds_or_none(value._read),
+                total=_seconds_or_none(value.total),
+            )
         return cls(connect=value, read=value)
 
     def start(self) -> Deadline:
@@ -155,6 +164,11 @@ _NO_TIMEOUT = Timeout()
 _FROM_VALUE_CACHE: dict[Any, Timeout] = {}
 _FROM_VALUE_CACHE_SIZE = 128
 _PLAIN = (int, float, type(None))
+
+
+def _seconds_or_none(value: Any) -> Any:
+    """A number of seconds as given; None for anything else (urllib3's default sentinel)."""
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 class Deadline:

@@ -506,14 +506,13 @@ def test_eof_before_any_byte() -> None:
 @pytest.mark.parametrize(
     "response",
     [
-        b"HTTP/1.1 200 OK\r\nContent-Le",  # EOF mid-head
-        b"HTTP/1.1 200 OK\r\n",
+        b"HTTP/1.1 20",  # EOF inside the status line
+        b"garbage\r\n",  # EOF after a line that is no status line
         b"garbage\r\n\r\n",
         b"HTTP/1.1 2000 OK\r\n\r\n",
         b"HTTP/2 200 OK\r\n\r\n",
         b"HTTP/1.1 200 OK\r\nBad Header\r\n\r\n",
         b"HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n",
-        b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
         b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n",
         b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03",  # a TLS hello on a plain connection
     ],
@@ -525,6 +524,39 @@ def test_malformed_head_is_connection_error(response: bytes) -> None:
         feed(conn, response, b"")
     assert isinstance(info.value.__cause__, h11.RemoteProtocolError)
     assert not conn.reusable
+
+
+@pytest.mark.parametrize(
+    "response",
+    [
+        b"HTTP/1.1 200 OK\r\n",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n",
+        b"HTTP/1.0 404 Not Found\nContent-Le",
+    ],
+)
+def test_head_cut_short_after_the_status_line_is_chunked_encoding_error(response: bytes) -> None:
+    """As in requests: once the status line is in, a hang-up is a response cut short."""
+    conn = ClientConnection(buffer_body=False)
+    conn.send_request(Req())
+    with pytest.raises(exceptions.ChunkedEncodingError) as info:
+        feed(conn, response, b"")
+    assert not isinstance(info.value, exceptions.ConnectionError)
+    assert isinstance(info.value.__cause__, h11.RemoteProtocolError)
+    assert not conn.reusable
+
+
+def test_conflicting_content_lengths_are_invalid_header() -> None:
+    conn = ClientConnection(buffer_body=False)
+    conn.send_request(Req())
+    with pytest.raises(exceptions.InvalidHeader, match="conflicting Content-Length") as info:
+        feed(conn, b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab")
+    assert isinstance(info.value.__cause__, h11.RemoteProtocolError)
+    assert not conn.reusable
+    # Equal repeated values are one length, as h11 and urllib3 read them.
+    conn = ClientConnection()
+    conn.send_request(Req())
+    feed(conn, b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nab")
+    assert conn.response is not None and conn.response.content == b"ab"
 
 
 @pytest.mark.parametrize("version", [b"2.0", b"3.7", b"0.9"])

@@ -414,3 +414,28 @@ def test_other_hosts_go_through_getaddrinfo(host: str) -> None:
     from httpcore_lite.transport.backends import tcp
 
     assert tcp._numeric_address(host, 8080) is None
+
+
+@pytest.mark.parametrize(
+    ("failure", "expected"),
+    [
+        (socket.gaierror(socket.EAI_NONAME, "Name or service not known"), NewConnectionError),
+        (
+            socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution"),
+            NewConnectionError,
+        ),
+        (OSError(5, "Input/output error"), NewConnectionError),
+        (TimeoutError("timed out"), ConnectTimeout),
+    ],
+    ids=["no-such-name", "try-again", "os-error", "timeout"],
+)
+def test_resolver_failures_become_connection_errors(
+    monkeypatch: pytest.MonkeyPatch, failure: OSError, expected: type[Exception]
+) -> None:
+    def getaddrinfo(*args: object, **kwargs: object) -> list[object]:
+        raise failure
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    with pytest.raises(expected, match="api.invalid") as info:
+        TCPBackend().connect_tcp("api.invalid", 80, timeout=1)
+    assert info.value.__cause__ is failure

@@ -8,9 +8,11 @@ import threading
 
 import pytest
 
+import httpcore_lite as requests
 from httpcore_lite.adapters import HTTPAdapter
-from httpcore_lite.exceptions import ProxyError
+from httpcore_lite.exceptions import InvalidProxyURL, ProxyError
 from httpcore_lite.models import Request
+from httpcore_lite.transport.proxy import parse_proxy_url, with_default_scheme
 from tests.servers.raw import canned, read_request
 
 OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
@@ -18,6 +20,26 @@ OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
 
 def prepare(method: str, url: str, **kwargs):
     return Request(method, url, **kwargs).prepare()
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("proxy:3128", "http://proxy:3128"),
+        ("user:pw@proxy:3128", "http://user:pw@proxy:3128"),
+        ("127.0.0.1:3128", "http://127.0.0.1:3128"),
+        ("https://proxy", "https://proxy"),
+        ("http:/proxy:3128", "http:/proxy:3128"),
+    ],
+)
+def test_with_default_scheme(given: str, expected: str) -> None:
+    assert with_default_scheme(given) == expected
+
+
+def test_scheme_without_host_is_refused_not_read_as_host_http() -> None:
+    with pytest.raises(InvalidProxyURL, match="missing the host"):
+        parse_proxy_url("http:/proxy:3128")
+    assert parse_proxy_url("proxy:3128")[1:3] == ("proxy", 3128)
 
 
 def _without_auth(proxy_url: str) -> str:
@@ -260,3 +282,16 @@ def test_https_through_https_proxy(raw_server, ca, ca_bundle):
     assert [h.split(b"\r\n")[0] for h in origin_heads] == [b"GET /inner HTTP/1.1"] * 2
     assert b"proxy-authorization" not in b"".join(origin_heads).lower()
     assert adapter.stats().opened == 1
+
+
+def test_resolver_failure_for_a_proxy_is_proxy_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host: object, *args: object, **kwargs: object) -> list[object]:
+        if host == "proxy.invalid":
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    with pytest.raises(ProxyError, match="proxy.invalid"):
+        requests.get("http://127.0.0.1:9/", proxies={"http": "proxy.invalid:3128"}, timeout=1)

@@ -211,3 +211,52 @@ def test_deadline_timeout_bound_is_generous_but_real() -> None:
             assert t is not None
             time.sleep(min(t, 0.02))
     assert time.monotonic() - begin < total * 1.5 + 0.1
+
+
+class _Urllib3ShapedTimeout:
+    """The fields of urllib3's Timeout, which requests passes through as ``timeout=``."""
+
+    DEFAULT = object()  # urllib3's "socket default" sentinel
+
+    def __init__(self, connect=DEFAULT, read=DEFAULT, total=None):  # type: ignore[no-untyped-def]
+        self._connect = connect
+        self._read = read
+        self.total = total
+
+    @property
+    def read_timeout(self) -> float:
+        raise RuntimeError("urllib3 needs a started clock to answer this when total is set")
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        (_Urllib3ShapedTimeout(), Timeout()),
+        (_Urllib3ShapedTimeout(connect=None, read=None), Timeout()),
+        (_Urllib3ShapedTimeout(connect=0.1, read=0.2), Timeout(connect=0.1, read=0.2)),
+        (_Urllib3ShapedTimeout(total=3), Timeout(total=3)),
+        (_Urllib3ShapedTimeout(connect=2, total=5), Timeout(connect=2, total=5)),
+    ],
+)
+def test_urllib3_shaped_timeout_is_read_field_by_field(
+    given: _Urllib3ShapedTimeout, expected: Timeout
+) -> None:
+    assert Timeout.from_value(given) == expected
+
+
+def test_urllib3_shaped_timeout_with_bad_values_is_refused() -> None:
+    with pytest.raises(ValueError):
+        Timeout.from_value(_Urllib3ShapedTimeout(connect=-1))
+
+
+def test_urllib3_shaped_read_timeout_applies(raw_server) -> None:  # type: ignore[no-untyped-def]
+    import httpcore_lite as requests
+    from tests.servers.raw import read_request, wait_closed
+
+    def handler(sock):  # type: ignore[no-untyped-def]
+        read_request(sock)
+        wait_closed(sock)
+
+    srv = raw_server(handler)
+    with pytest.raises(ReadTimeout, match=r"read timeout=0\.3"):
+        requests.get(srv.url, timeout=_Urllib3ShapedTimeout(connect=2, read=0.3))

@@ -216,7 +216,11 @@ class TCPBackend(NetworkBackend):
             try:
                 lookup_host = host if host.isascii() else _idna_hostname(host)
                 infos = socket.getaddrinfo(lookup_host, port, 0, socket.SOCK_STREAM)
-            except (socket.gaierror, UnicodeError) as exc:
+            except TimeoutError as exc:  # a resolver that gave up (patched or green resolvers)
+                raise ConnectTimeout(
+                    f"Resolving {host} timed out. (connect timeout={timeout})"
+                ) from exc
+            except (OSError, UnicodeError) as exc:  # socket.gaierror, any other resolver failure
                 raise _connect_error(host, port, exc) from exc
         options = list(self.default_socket_options)
         if socket_options:
