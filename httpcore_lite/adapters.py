@@ -245,7 +245,8 @@ class HTTPAdapter(BaseAdapter):
         """Return the pool manager for ``proxy`` (created on first use, then kept).
 
         Raises :class:`InvalidProxyURL` for a malformed proxy URL (CR/LF/NUL or whitespace
-        anywhere, or no host) and :class:`InvalidSchema` for SOCKS proxies.
+        anywhere, no host, or a scheme other than http, https, socks4, socks4a, socks5 and
+        socks5h).
         """
         manager = self.proxy_manager.get(proxy)
         if manager is not None:
@@ -267,7 +268,8 @@ class HTTPAdapter(BaseAdapter):
             block=self._pool_block,
             backend=self._backend,
             proxy=parsed,
-            proxy_headers=self.proxy_headers(proxy),
+            # A SOCKS proxy takes its credentials in the handshake; no header goes anywhere.
+            proxy_headers=None if parsed.scheme.startswith("socks") else self.proxy_headers(proxy),
             **kwargs,
         )
 

@@ -8,15 +8,20 @@ to the same host should use a Session instead: it keeps the connection alive.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import sessions
 from .models import Response
 
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from ._types import DataType, ParamsType, RequestKwargs, _GetKwargs, _PostKwargs, _PutKwargs
+
 __all__ = ["delete", "get", "head", "options", "patch", "post", "put", "request"]
 
 
-def request(method: str, url: str | bytes, **kwargs: Any) -> Response:
+def request(method: str | bytes, url: str | bytes, **kwargs: Unpack[RequestKwargs]) -> Response:
     """Construct and send a :class:`Request <httpcore_lite.models.Request>`.
 
     :param method: method for the new Request: ``GET``, ``OPTIONS``, ``HEAD``, ``POST``,
@@ -60,7 +65,7 @@ def request(method: str, url: str | bytes, **kwargs: Any) -> Response:
         return session.request(method=method, url=url, **kwargs)
 
 
-def get(url: str | bytes, params: Any = None, **kwargs: Any) -> Response:
+def get(url: str | bytes, params: ParamsType = None, **kwargs: Unpack[_GetKwargs]) -> Response:
     r"""Send a GET request.
 
     :param url: URL for the new Request.
@@ -71,7 +76,7 @@ def get(url: str | bytes, params: Any = None, **kwargs: Any) -> Response:
     return request("get", url, params=params, **kwargs)
 
 
-def options(url: str | bytes, **kwargs: Any) -> Response:
+def options(url: str | bytes, **kwargs: Unpack[RequestKwargs]) -> Response:
     r"""Send an OPTIONS request.
 
     :param url: URL for the new Request.
@@ -81,7 +86,7 @@ def options(url: str | bytes, **kwargs: Any) -> Response:
     return request("options", url, **kwargs)
 
 
-def head(url: str | bytes, **kwargs: Any) -> Response:
+def head(url: str | bytes, **kwargs: Unpack[RequestKwargs]) -> Response:
     r"""Send a HEAD request.
 
     :param url: URL for the new Request.
@@ -93,7 +98,9 @@ def head(url: str | bytes, **kwargs: Any) -> Response:
     return request("head", url, **kwargs)
 
 
-def post(url: str | bytes, data: Any = None, json: Any = None, **kwargs: Any) -> Response:
+def post(
+    url: str | bytes, data: DataType = None, json: Any = None, **kwargs: Unpack[_PostKwargs]
+) -> Response:
     r"""Send a POST request.
 
     :param url: URL for the new Request.
@@ -106,7 +113,7 @@ def post(url: str | bytes, data: Any = None, json: Any = None, **kwargs: Any) ->
     return request("post", url, data=data, json=json, **kwargs)
 
 
-def put(url: str | bytes, data: Any = None, **kwargs: Any) -> Response:
+def put(url: str | bytes, data: DataType = None, **kwargs: Unpack[_PutKwargs]) -> Response:
     r"""Send a PUT request.
 
     :param url: URL for the new Request.
@@ -118,7 +125,7 @@ def put(url: str | bytes, data: Any = None, **kwargs: Any) -> Response:
     return request("put", url, data=data, **kwargs)
 
 
-def patch(url: str | bytes, data: Any = None, **kwargs: Any) -> Response:
+def patch(url: str | bytes, data: DataType = None, **kwargs: Unpack[_PutKwargs]) -> Response:
     r"""Send a PATCH request.
 
     :param url: URL for the new Request.
@@ -130,7 +137,7 @@ def patch(url: str | bytes, data: Any = None, **kwargs: Any) -> Response:
     return request("patch", url, data=data, **kwargs)
 
 
-def delete(url: str | bytes, **kwargs: Any) -> Response:
+def delete(url: str | bytes, **kwargs: Unpack[RequestKwargs]) -> Response:
     r"""Send a DELETE request.
 
     :param url: URL for the new Request.

@@ -171,14 +171,17 @@ class HTTPDigestAuth(AuthBase):
     def build_digest_header(self, method: str, url: str) -> Optional[str]:
         """The ``Authorization`` value answering this thread's last challenge, or ``None``.
 
-        ``None`` when the challenge names an unsupported algorithm or only offers qop values
-        other than ``auth`` (such as ``auth-int``).
+        ``None`` when the challenge cannot be answered: no ``realm`` or ``nonce``, an
+        unsupported algorithm, or only qop values other than ``auth`` (such as ``auth-int``).
+        The 401 is then returned as it is.
         """
         chal = self._thread_local.chal
-        realm = chal["realm"]
-        nonce = chal["nonce"]
-        qop = chal.get("qop")
-        algorithm = chal.get("algorithm")
+        realm = chal.get("realm")
+        nonce = chal.get("nonce")
+        if not isinstance(realm, str) or not isinstance(nonce, str) or not nonce:
+            return None
+        qop = chal.get("qop") or None
+        algorithm = chal.get("algorithm") or None
         opaque = chal.get("opaque")
 
         _algorithm = "MD5" if algorithm is None else algorithm.upper()

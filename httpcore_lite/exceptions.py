@@ -9,7 +9,10 @@ sees it, with the original kept as ``__cause__``. Users only ever need to catch
 from __future__ import annotations
 
 from json import JSONDecodeError as _CompatJSONDecodeError
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .models import PreparedRequest, Request, Response
 
 
 class RequestException(IOError):
@@ -20,11 +23,11 @@ class RequestException(IOError):
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        response = kwargs.pop("response", None)
+        response: Response | None = kwargs.pop("response", None)
         self.response = response
-        self.request = kwargs.pop("request", None)
+        self.request: Request | PreparedRequest | None = kwargs.pop("request", None)
         if response is not None and not self.request and hasattr(response, "request"):
-            self.request = self.response.request
+            self.request = response.request
         super().__init__(*args, **kwargs)
 
 

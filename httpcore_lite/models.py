@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from http.cookiejar import CookieJar
 from io import UnsupportedOperation
-from typing import Any, Optional, Union
+from typing import TYPE_CHECKING, Any, Literal, Optional, Union, overload
 from urllib.parse import quote, urlencode, urlsplit
 
 from ._internal_utils import to_native_string
@@ -53,6 +53,18 @@ from .utils import (
     super_len,
     to_key_val_list,
 )
+
+if TYPE_CHECKING:
+    from ._types import (
+        AuthType,
+        CookiesType,
+        DataType,
+        FilesType,
+        HeadersType,
+        HooksType,
+        ParamsType,
+    )
+    from .cookies import RequestsCookieJar
 
 __all__ = [
     "CONTENT_CHUNK_SIZE",
@@ -367,13 +379,13 @@ class Request(RequestHooksMixin):
         self,
         method: Optional[str] = None,
         url: Any = None,
-        headers: Optional[Mapping[str, Any]] = None,
-        files: Any = None,
-        data: Any = None,
-        params: Any = None,
-        auth: Any = None,
-        cookies: Any = None,
-        hooks: Optional[Mapping[str, Any]] = None,
+        headers: HeadersType = None,
+        files: FilesType = None,
+        data: DataType = None,
+        params: ParamsType = None,
+        auth: AuthType = None,
+        cookies: CookiesType = None,
+        hooks: HooksType = None,
         json: Any = None,
     ) -> None:
         # Default empty dicts/lists, as requests does (a mutable default argument would be shared).
@@ -429,10 +441,12 @@ class PreparedRequest(RequestEncodingMixin, RequestHooksMixin):
     def __init__(self) -> None:
         self.method: Optional[str] = None
         self.url: Optional[str] = None
-        self.headers: Any = None
+        # Typed as after prepare(); a value is bytes only where the caller passed bytes.
+        self.headers: CaseInsensitiveDict[str] = None  # type: ignore[assignment]
         # The jar behind ``_cookies``; False means "an empty jar, not made yet" (see below).
         self._jar: Any = None
-        self.body: Any = None
+        # bytes or str, or the file or iterable passed as ``data`` (sent as it is read).
+        self.body: Union[bytes, str, Any] = None
         self.hooks = default_hooks()
         self._body_position: Any = None
         self._path_url_cache: Optional[tuple[str, str]] = None
@@ -459,13 +473,13 @@ class PreparedRequest(RequestEncodingMixin, RequestHooksMixin):
         self,
         method: Optional[str] = None,
         url: Any = None,
-        headers: Optional[Mapping[str, Any]] = None,
-        files: Any = None,
-        data: Any = None,
-        params: Any = None,
-        auth: Any = None,
-        cookies: Any = None,
-        hooks: Optional[Mapping[str, Any]] = None,
+        headers: HeadersType = None,
+        files: FilesType = None,
+        data: DataType = None,
+        params: ParamsType = None,
+        auth: AuthType = None,
+        cookies: CookiesType = None,
+        hooks: HooksType = None,
         json: Any = None,
     ) -> None:
         """Prepare every part of the request, in requests' order (auth last but hooks)."""
@@ -703,6 +717,7 @@ class PreparedRequest(RequestEncodingMixin, RequestHooksMixin):
         :raises InvalidHeader: a name or value holding CR, LF or NUL, a value starting with
             whitespace, or a value that is neither str nor bytes.
         """
+        hdrs: CaseInsensitiveDict[str]
         self.headers = hdrs = CaseInsensitiveDict()
         if headers:
             valid = _VALID_HEADERS
@@ -915,28 +930,30 @@ class Response:
         self._content: Union[bool, bytes, None] = False
         self._content_consumed = False
         self._next: Optional[PreparedRequest] = None
+        # The transport sets status_code, url, reason and request before anyone sees the
+        # response; they are typed as users read them, not as the empty shell holds them.
         #: Integer code of the response, e.g. 404 or 200.
-        self.status_code: Any = None
+        self.status_code: int = None  # type: ignore[assignment]
         #: Case-insensitive dictionary of response headers.
-        self.headers: Any = CaseInsensitiveDict()
+        self.headers: CaseInsensitiveDict[str] = CaseInsensitiveDict()
         #: File-like object over the body (the transport's RawResponse).
         self.raw: Any = None
         #: Final URL location of the response.
-        self.url: Any = None
+        self.url: str = None  # type: ignore[assignment]
         #: Encoding used to decode ``text``.
         self.encoding: Optional[str] = None
         #: The responses of the redirects followed to get here, oldest first.
         self.history: list[Response] = []
         #: Textual reason of the status, e.g. "Not Found".
-        self.reason: Any = None
+        self.reason: str = None  # type: ignore[assignment]
         self._cookie_jar: Any = None
         #: Time between sending the request and parsing the response head.
         self.elapsed: datetime.timedelta = _ZERO_ELAPSED
         #: The PreparedRequest this is a response to.
-        self.request: Any = None
+        self.request: PreparedRequest = None  # type: ignore[assignment]
 
     @property
-    def cookies(self) -> Any:
+    def cookies(self) -> RequestsCookieJar:
         """A RequestsCookieJar of the cookies the server sent back (created on first use)."""
         jar = self._cookie_jar
         if jar is None:
@@ -944,7 +961,7 @@ class Response:
         return jar
 
     @cookies.setter
-    def cookies(self, value: Any) -> None:
+    def cookies(self, value: RequestsCookieJar) -> None:
         self._cookie_jar = value
 
     def __enter__(self) -> Response:
@@ -975,7 +992,7 @@ class Response:
         """True when :attr:`status_code` is below 400 (see :attr:`ok`)."""
         return self.ok
 
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> Iterator[bytes]:
         """Iterate over the body in 128-byte chunks."""
         return self.iter_content(128)
 
@@ -1002,9 +1019,19 @@ class Response:
             codes.permanent_redirect,
         )
 
+    #: Computes :attr:`next` on first read (set by a Session that did not follow a redirect).
+    _next_pending: Optional[Callable[[], Optional[PreparedRequest]]] = None
+
     @property
     def next(self) -> Optional[PreparedRequest]:
-        """The PreparedRequest of the next redirect, when redirects were not followed."""
+        """The PreparedRequest of the next redirect, when redirects were not followed.
+
+        Raises :class:`InvalidURL` when the ``Location`` cannot be parsed.
+        """
+        pending = self._next_pending
+        if pending is not None:
+            self._next = pending()
+            self._next_pending = None
         return self._next
 
     @property
@@ -1030,6 +1057,19 @@ class Response:
         except ImportError:  # pragma: no cover - older charset-normalizer
             return encoding
         return CHARDET_CORRESPONDENCE.get(encoding, encoding)
+
+    # Pieces are bytes unless decode_unicode is set; then they are str when ``encoding`` is known
+    # and still bytes when it is not, which only the run time can tell.
+    @overload
+    def iter_content(
+        self, chunk_size: Optional[int] = 1, decode_unicode: Literal[False] = False
+    ) -> Iterator[bytes]: ...
+    @overload
+    def iter_content(
+        self, chunk_size: Optional[int] = 1, *, decode_unicode: bool
+    ) -> Iterator[Any]: ...
+    @overload
+    def iter_content(self, chunk_size: Optional[int], decode_unicode: bool) -> Iterator[Any]: ...
 
     def iter_content(
         self, chunk_size: Optional[int] = 1, decode_unicode: bool = False
@@ -1073,6 +1113,29 @@ class Response:
                 yield chunk
         self._content_consumed = True
 
+    @overload
+    def iter_lines(
+        self,
+        chunk_size: int = ITER_CHUNK_SIZE,
+        decode_unicode: Literal[False] = False,
+        delimiter: Optional[bytes] = None,
+    ) -> Iterator[bytes]: ...
+    @overload
+    def iter_lines(
+        self,
+        chunk_size: int = ITER_CHUNK_SIZE,
+        *,
+        decode_unicode: bool,
+        delimiter: Optional[Union[str, bytes]] = None,
+    ) -> Iterator[Any]: ...
+    @overload
+    def iter_lines(
+        self,
+        chunk_size: int,
+        decode_unicode: bool,
+        delimiter: Optional[Union[str, bytes]] = None,
+    ) -> Iterator[Any]: ...
+
     def iter_lines(
         self,
         chunk_size: int = ITER_CHUNK_SIZE,
@@ -1102,8 +1165,13 @@ class Response:
             yield pending
 
     @property
-    def content(self) -> Optional[bytes]:
-        """The whole body as bytes (read on first access, then kept)."""
+    def content(self) -> bytes:
+        """The whole body as bytes (read on first access, then kept).
+
+        ``None`` for a response that never had a body to read (``raw`` is None); typed
+        ``bytes``, as types-requests types it, because every response the transport builds
+        has one.
+        """
         if self._content is False:
             if self._content_consumed:
                 raise RuntimeError("The content for this response was already consumed")

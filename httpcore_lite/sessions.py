@@ -26,9 +26,10 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Generator, Mapping, MutableMapping
 from datetime import timedelta
+from functools import partial
 from http.cookiejar import CookieJar
 from time import perf_counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from .adapters import BaseAdapter, HTTPAdapter
@@ -39,7 +40,7 @@ from .cookies import (
     extract_cookies_to_jar,
     merge_cookies,
 )
-from .exceptions import InvalidSchema, RequestException, TooManyRedirects
+from .exceptions import InvalidSchema, InvalidURL, RequestException, TooManyRedirects
 from .hooks import default_hooks, dispatch_hook
 from .models import (  # noqa: F401  (REDIRECT_STATI re-exported, as requests does)
     DEFAULT_REDIRECT_LIMIT,
@@ -64,6 +65,27 @@ from .utils import (  # noqa: F401  (should_bypass_proxies re-exported, as reque
     should_bypass_proxies,
     to_key_val_list,
 )
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from ._types import (
+        AuthType,
+        CertType,
+        CookiesType,
+        DataType,
+        FilesType,
+        HeadersType,
+        HooksType,
+        ParamsType,
+        ProxiesType,
+        RequestKwargs,
+        TimeoutType,
+        VerifyType,
+        _GetKwargs,
+        _PostKwargs,
+        _PutKwargs,
+    )
 
 __all__ = [
     "Session",
@@ -178,6 +200,40 @@ def _recode_location(location: str) -> str:
         return location.encode("latin-1").decode("utf-8")
     except UnicodeError:
         return location
+
+
+def _redirect_url(base: str, location: str, fragment: str) -> tuple[str, str]:
+    """The absolute URL a ``Location`` leads to from ``base``, and the fragment it carries.
+
+    A Location that cannot be parsed (``http://[::1``, a port that is not a number) raises
+    :class:`InvalidURL` here, where the redirect is followed or ``Response.next`` is read.
+    """
+    url = location
+    try:
+        # A scheme-relative Location ("//host/path", RFC 3986 4.2) takes the current scheme.
+        if url.startswith("//"):
+            url = urlsplit(base).scheme + ":" + url
+
+        # Carry the fragment over when the Location has none (RFC 9110 10.2.2).
+        parsed = urlsplit(url)
+        if parsed.fragment == "" and fragment:
+            parsed = parsed._replace(fragment=fragment)
+        elif parsed.fragment:
+            fragment = parsed.fragment
+        url = parsed.geturl()
+
+        # Relative Locations are allowed (RFC 9110 10.2.2); percent-encode what needs it.
+        if not parsed.netloc:
+            url = _join_url(base, requote_uri(url))
+        else:
+            url = requote_uri(url)
+        parsed = urlsplit(url)
+        parsed.port  # noqa: B018  (raises ValueError for a port that is not a number)
+    except ValueError as exc:
+        if isinstance(exc, InvalidURL):
+            raise
+        raise InvalidURL(f"Invalid redirect target {location!r}: {exc}") from None
+    return url, fragment
 
 
 def _origin(url: str | None) -> tuple[str, str, int | None]:
@@ -379,24 +435,7 @@ class SessionRedirectMixin:
             if len(resp.history) >= self.max_redirects:
                 raise TooManyRedirects(f"Exceeded {self.max_redirects} redirects.", response=resp)
 
-            # A scheme-relative Location ("//host/path", RFC 3986 4.2) takes the current scheme.
-            if url.startswith("//"):
-                url = urlsplit(resp.url).scheme + ":" + url
-
-            # Carry the fragment over when the Location has none (RFC 9110 10.2.2).
-            parsed = urlsplit(url)
-            if parsed.fragment == "" and previous_fragment:
-                parsed = parsed._replace(fragment=previous_fragment)
-            elif parsed.fragment:
-                previous_fragment = parsed.fragment
-            url = parsed.geturl()
-
-            # Relative Locations are allowed (RFC 9110 10.2.2); percent-encode what needs it.
-            if not parsed.netloc:
-                url = _join_url(resp.url, requote_uri(url))
-            else:
-                url = requote_uri(url)
-
+            url, previous_fragment = _redirect_url(resp.url, url, previous_fragment)
             self._check_redirect_target(resp.url, url)
             # requote_uri percent-encoded anything unsafe (CR, LF, NUL, spaces, non-ASCII).
             prepared_request.url = url
@@ -527,7 +566,8 @@ class SessionRedirectMixin:
         # headers would travel inside the CONNECT tunnel to the origin.
         if not url.lower().startswith("https:"):
             proxy = select_proxy(url, new_proxies)
-            if proxy:
+            # A SOCKS proxy never sees the request: the header would go to the origin.
+            if proxy and not proxy.lower().startswith("socks"):
                 username, password = get_auth_from_url(proxy)
                 if username and password:
                     headers["Proxy-Authorization"] = _basic_auth_str(username, password)
@@ -584,17 +624,17 @@ class Session(SessionRedirectMixin):
         "max_redirects",
     ]
 
-    headers: CaseInsensitiveDict
-    auth: Any
+    headers: CaseInsensitiveDict[str | bytes]
+    auth: AuthType
     proxies: dict[str, str]
     hooks: dict[str, list[Any]]
-    params: Any
+    params: ParamsType
     stream: bool
     verify: bool | str
-    cert: Any
+    cert: CertType
     max_redirects: int
     trust_env: bool
-    cookies: Any
+    cookies: RequestsCookieJar
     adapters: MutableMapping[str, BaseAdapter]
 
     def __init__(self) -> None:
@@ -676,19 +716,19 @@ class Session(SessionRedirectMixin):
         self,
         method: str | bytes,
         url: str | bytes,
-        params: Any = None,
-        data: Any = None,
-        headers: Any = None,
-        cookies: Any = None,
-        files: Any = None,
-        auth: Any = None,
-        timeout: Any = None,
+        params: ParamsType = None,
+        data: DataType = None,
+        headers: HeadersType = None,
+        cookies: CookiesType = None,
+        files: FilesType = None,
+        auth: AuthType = None,
+        timeout: TimeoutType = None,
         allow_redirects: bool = True,
-        proxies: dict[str, str] | None = None,
-        hooks: Any = None,
+        proxies: ProxiesType = None,
+        hooks: HooksType = None,
         stream: bool | None = None,
-        verify: bool | str | None = None,
-        cert: Any = None,
+        verify: VerifyType = None,
+        cert: CertType = None,
         json: Any = None,
     ) -> Response:
         """Construct a :class:`Request`, prepare it with this session's settings and send it.
@@ -750,7 +790,9 @@ class Session(SessionRedirectMixin):
             cert=settings["cert"],
         )
 
-    def get(self, url: str | bytes, params: Any = None, **kwargs: Any) -> Response:
+    def get(
+        self, url: str | bytes, params: ParamsType = None, **kwargs: Unpack[_GetKwargs]
+    ) -> Response:
         r"""Send a GET request. Returns :class:`Response`.
 
         :param url: URL for the new :class:`Request` object.
@@ -760,12 +802,12 @@ class Session(SessionRedirectMixin):
         kwargs.setdefault("allow_redirects", True)
         return self.request("GET", url, params=params, **kwargs)
 
-    def options(self, url: str | bytes, **kwargs: Any) -> Response:
+    def options(self, url: str | bytes, **kwargs: Unpack[RequestKwargs]) -> Response:
         r"""Send an OPTIONS request. Returns :class:`Response`."""
         kwargs.setdefault("allow_redirects", True)
         return self.request("OPTIONS", url, **kwargs)
 
-    def head(self, url: str | bytes, **kwargs: Any) -> Response:
+    def head(self, url: str | bytes, **kwargs: Unpack[RequestKwargs]) -> Response:
         r"""Send a HEAD request. Returns :class:`Response`.
 
         Redirects are not followed unless ``allow_redirects=True`` is passed.
@@ -773,7 +815,13 @@ class Session(SessionRedirectMixin):
         kwargs.setdefault("allow_redirects", False)
         return self.request("HEAD", url, **kwargs)
 
-    def post(self, url: str | bytes, data: Any = None, json: Any = None, **kwargs: Any) -> Response:
+    def post(
+        self,
+        url: str | bytes,
+        data: DataType = None,
+        json: Any = None,
+        **kwargs: Unpack[_PostKwargs],
+    ) -> Response:
         r"""Send a POST request. Returns :class:`Response`.
 
         :param data: (optional) Dictionary, list of tuples, bytes, or file-like object.
@@ -781,15 +829,19 @@ class Session(SessionRedirectMixin):
         """
         return self.request("POST", url, data=data, json=json, **kwargs)
 
-    def put(self, url: str | bytes, data: Any = None, **kwargs: Any) -> Response:
+    def put(
+        self, url: str | bytes, data: DataType = None, **kwargs: Unpack[_PutKwargs]
+    ) -> Response:
         r"""Send a PUT request. Returns :class:`Response`."""
         return self.request("PUT", url, data=data, **kwargs)
 
-    def patch(self, url: str | bytes, data: Any = None, **kwargs: Any) -> Response:
+    def patch(
+        self, url: str | bytes, data: DataType = None, **kwargs: Unpack[_PutKwargs]
+    ) -> Response:
         r"""Send a PATCH request. Returns :class:`Response`."""
         return self.request("PATCH", url, data=data, **kwargs)
 
-    def delete(self, url: str | bytes, **kwargs: Any) -> Response:
+    def delete(self, url: str | bytes, **kwargs: Unpack[RequestKwargs]) -> Response:
         r"""Send a DELETE request. Returns :class:`Response`."""
         return self.request("DELETE", url, **kwargs)
 
@@ -852,18 +904,23 @@ class Session(SessionRedirectMixin):
                     r = history.pop()
                     r.history = history
             else:
-                # Not following: offer the next request as Response.next (unless the target
-                # is one we would refuse to follow).
-                try:
-                    r._next = next(
-                        self.resolve_redirects(r, request, yield_requests=True, **kwargs)
-                    )
-                except (StopIteration, InvalidSchema):
-                    pass
+                # Not following: offer the next request as Response.next, computed when it is
+                # read, so that a Location we cannot parse never fails this response.
+                r._next_pending = partial(self._next_request, r, request, kwargs)
 
         if not stream and not (hop and self.get_redirect_target(r)):
             r.content  # noqa: B018  (download the body now, as stream=False promises)
         return r
+
+    def _next_request(
+        self, resp: Response, request: PreparedRequest, kwargs: dict[str, Any]
+    ) -> PreparedRequest | None:
+        """The request :attr:`Response.next` offers: None when the target is one we would
+        refuse to follow (another scheme), :class:`InvalidURL` when it cannot be parsed."""
+        try:
+            return next(self.resolve_redirects(resp, request, yield_requests=True, **kwargs))
+        except (StopIteration, InvalidSchema):
+            return None
 
     def _extract_cookies(self, request: Any, response: Response) -> None:
         """Store the cookies ``response`` set into the session jar, scoped by ``request``."""
@@ -877,7 +934,7 @@ class Session(SessionRedirectMixin):
     def merge_environment_settings(
         self,
         url: str,
-        proxies: dict[str, str] | None,
+        proxies: Mapping[str, str] | None,
         stream: bool | None,
         verify: bool | str | None,
         cert: Any,

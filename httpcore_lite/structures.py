@@ -6,15 +6,23 @@ dictionary behind ``codes``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping
-from typing import Any, Optional
+from typing import Any, Optional, TypeVar, Union, overload
+
+_VT = TypeVar("_VT")
+_T = TypeVar("_T")
 
 
-class CaseInsensitiveDict(MutableMapping[str, Any]):
+class CaseInsensitiveDict(MutableMapping[str, _VT]):
     """A case-insensitive ``dict``-like object, as HTTP header names are case-insensitive.
 
     Keys keep the case they were last set with (``list(d)`` shows it), while lookup, ``in`` and
     ``==`` ignore case. Insertion order is kept, so headers go on the wire in the order the user
     gave them.
+
+    Generic in its value type for type checkers (``Response.headers`` is a
+    ``CaseInsensitiveDict[str]``). The generic base costs nothing at run time: subclassing
+    ``MutableMapping[str, _VT]`` makes the very same class as subclassing ``MutableMapping``, and
+    ``CaseInsensitiveDict[str]`` works at run time through the ABC's ``__class_getitem__``.
     """
 
     __slots__ = ("_store",)
@@ -23,14 +31,18 @@ class CaseInsensitiveDict(MutableMapping[str, Any]):
     # insertion order as OrderedDict does, and is created, filled and copied for less on every
     # request (prepared headers, response headers); nothing here needs OrderedDict's extras.
 
-    def __init__(self, data: Optional[Any] = None, **kwargs: Any) -> None:
-        self._store: dict[str, tuple[str, Any]] = {}
+    def __init__(
+        self,
+        data: Union[Mapping[str, _VT], Iterable[tuple[str, _VT]], None] = None,
+        **kwargs: _VT,
+    ) -> None:
+        self._store: dict[str, tuple[str, _VT]] = {}
         # Most mappings are made empty (every Response, every prepare): skip update()'s machinery.
         if data or kwargs:
             self.update(data or {}, **kwargs)
 
     @classmethod
-    def from_fields(cls, fields: Iterable[tuple[str, str]]) -> CaseInsensitiveDict:
+    def from_fields(cls, fields: Iterable[tuple[str, str]]) -> CaseInsensitiveDict[str]:
         """Build the mapping of a response's header fields, as requests shows them.
 
         A name that occurs more than once gets its values joined with ``", "`` (RFC 9110's
@@ -38,8 +50,8 @@ class CaseInsensitiveDict(MutableMapping[str, Any]):
         skips ``MutableMapping.update``, which costs more than this whole loop; it runs once per
         response.
         """
-        store: dict[str, tuple[str, Any]] = {}
-        new = cls.__new__(cls)
+        store: dict[str, tuple[str, str]] = {}
+        new: CaseInsensitiveDict[Any] = cls.__new__(cls)
         new._store = store
         for name, value in fields:
             key = name.lower()
@@ -50,11 +62,11 @@ class CaseInsensitiveDict(MutableMapping[str, Any]):
                 store[key] = (previous[0], previous[1] + ", " + value)
         return new
 
-    def __setitem__(self, key: str, value: Any) -> None:
+    def __setitem__(self, key: str, value: _VT) -> None:
         # Use the lowercased key for lookups, but store the actual key alongside the value.
         self._store[key.lower()] = (key, value)
 
-    def __getitem__(self, key: str) -> Any:
+    def __getitem__(self, key: str) -> _VT:
         return self._store[key.lower()][1]
 
     def __delitem__(self, key: str) -> None:
@@ -69,12 +81,17 @@ class CaseInsensitiveDict(MutableMapping[str, Any]):
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and key.lower() in self._store
 
+    @overload
+    def get(self, key: str) -> Optional[_VT]: ...
+    @overload
+    def get(self, key: str, default: Union[_VT, _T]) -> Union[_VT, _T]: ...
+
     def get(self, key: str, default: Any = None) -> Any:
         # Faster than MutableMapping.get, which goes through __getitem__ and KeyError.
         item = self._store.get(key.lower())
         return default if item is None else item[1]
 
-    def lower_items(self) -> Iterator[tuple[str, Any]]:
+    def lower_items(self) -> Iterator[tuple[str, _VT]]:
         """Like iteritems(), but with all lowercase keys."""
         return ((lowerkey, keyval[1]) for (lowerkey, keyval) in self._store.items())
 
@@ -88,18 +105,18 @@ class CaseInsensitiveDict(MutableMapping[str, Any]):
 
     __hash__ = None  # type: ignore[assignment]
 
-    def copy(self) -> CaseInsensitiveDict:
-        new = CaseInsensitiveDict.__new__(CaseInsensitiveDict)
+    def copy(self) -> CaseInsensitiveDict[_VT]:
+        new: CaseInsensitiveDict[_VT] = CaseInsensitiveDict.__new__(CaseInsensitiveDict)
         new._store = self._store.copy()
         return new
 
     def __repr__(self) -> str:
         return str(dict(self.items()))
 
-    def __getstate__(self) -> list[tuple[str, Any]]:
+    def __getstate__(self) -> list[tuple[str, _VT]]:
         return list(self._store.values())
 
-    def __setstate__(self, state: Iterable[tuple[str, Any]]) -> None:
+    def __setstate__(self, state: Iterable[tuple[str, _VT]]) -> None:
         self._store = {k.lower(): (k, v) for k, v in state}
 
 

@@ -629,12 +629,17 @@ def stream_decode_response_unicode(iterator: Iterable[bytes], r: Any) -> Iterato
     """Decode a stream of byte chunks with ``r.encoding``, incrementally.
 
     An incremental decoder keeps multi-byte characters split across chunks intact. With no
-    encoding the chunks pass through as bytes, as in requests.
+    encoding the chunks pass through as bytes, as in requests. An encoding name Python does not
+    know (the server's charset) falls back to UTF-8, as :attr:`Response.text` does.
     """
     if r.encoding is None:
         yield from iterator
         return
-    decoder = codecs.getincrementaldecoder(r.encoding)(errors="replace")
+    try:
+        factory = codecs.getincrementaldecoder(r.encoding)
+    except LookupError:
+        factory = codecs.getincrementaldecoder("utf-8")
+    decoder = factory(errors="replace")
     for chunk in iterator:
         rv = decoder.decode(chunk)
         if rv:

@@ -214,3 +214,25 @@ def auth_proxy_url(_server_logs: Path) -> Iterator[str]:
     server = _proxy(_server_logs, "auth-proxy", "--basic-auth", "user:pass")
     yield f"http://user:pass@127.0.0.1:{server.port}"
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def socks_proxy_port(_server_logs: Path) -> Iterator[int]:
+    """pproxy speaking SOCKS4 and SOCKS5 without authentication on 127.0.0.1: its port."""
+    from tests.servers.socks import pproxy_argv
+
+    server = start_server(lambda port: pproxy_argv(port), _server_logs, "socks")
+    yield server.port
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def socks_auth_proxy_port(_server_logs: Path) -> Iterator[int]:
+    """pproxy speaking SOCKS5 that requires the username "user" and password "pass"."""
+    from tests.servers.socks import pproxy_argv
+
+    server = start_server(
+        lambda port: pproxy_argv(port, "socks5", "user:pass"), _server_logs, "socks-auth"
+    )
+    yield server.port
+    server.stop()

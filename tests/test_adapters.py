@@ -15,7 +15,7 @@ import threading
 import pytest
 
 from httpcore_lite.adapters import BaseAdapter, HTTPAdapter, Retry, Timeout
-from httpcore_lite.exceptions import InvalidProxyURL, InvalidSchema, ReadTimeout
+from httpcore_lite.exceptions import InvalidProxyURL, ReadTimeout
 from httpcore_lite.models import Request
 from httpcore_lite.transport.backends import MemoryBackend, UnixBackend
 from httpcore_lite.transport.raw import RawResponse
@@ -230,11 +230,6 @@ def test_invalid_proxy_urls(proxy):
     adapter = HTTPAdapter()
     with pytest.raises(InvalidProxyURL):
         adapter.send(prepare("GET", "http://example.org/"), proxies={"http": proxy}, timeout=1)
-
-
-def test_socks_proxy_unsupported():
-    with pytest.raises(InvalidSchema):
-        HTTPAdapter().proxy_manager_for("socks5://127.0.0.1:1080")
 
 
 def test_timeout_values_are_validated(raw_server):

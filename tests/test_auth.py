@@ -552,3 +552,26 @@ def test_digest_shared_by_threads_httpbin(httpbin_url: str) -> None:
             t.join(30)
     assert errors == []
     assert statuses == [200] * 12
+
+
+@pytest.mark.parametrize(
+    "challenge",
+    [
+        'Digest realm="r"',  # no nonce
+        'Digest nonce="n"',  # no realm
+        "Digest nonce, realm",  # keys without values
+        'Digest realm="r", nonce=""',  # empty nonce
+        "Digest \x7f\x01garbage=,,,=",
+        "Digest",
+    ],
+)
+def test_unanswerable_digest_challenge_returns_the_401(raw_server: Any, challenge: str) -> None:
+    from tests.servers.raw import canned, response
+
+    denied = response(401, b"denied", [("WWW-Authenticate", challenge)])
+    srv = raw_server(canned(denied, response(200, b"ok")))
+    with _session() as s:
+        r = s.get(srv.url + "/", auth=HTTPDigestAuth("user", "passwd"))
+        assert r.status_code == 401 and r.content == b"denied"
+        assert s.get_adapter(srv.url).stats().in_use == 0
+    assert len(srv.requests) == 1  # no answer was attempted

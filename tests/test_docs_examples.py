@@ -77,6 +77,7 @@ def replacements(
     httpbin_tls_url: str,
     ca_bundle: str,
     auth_proxy_url: str,
+    socks_auth_proxy_port: int,
     unix_socket: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> dict[str, str]:
@@ -86,6 +87,7 @@ def replacements(
     return {
         "https://httpbin.org": httpbin_tls_url,
         "http://user:pass@proxy:3128": auth_proxy_url,
+        "socks-proxy:1080": f"127.0.0.1:{socks_auth_proxy_port}",
         "/etc/corp-ca.pem": ca_bundle,
         "%2Fvar%2Frun%2Fdocker.sock": quote(unix_socket, safe=""),
         "/var/run/docker.sock": unix_socket,

@@ -12,7 +12,12 @@ from urllib.parse import quote
 import pytest
 
 from httpcore_lite import sessions
-from httpcore_lite.exceptions import InvalidSchema, TooManyRedirects, UnrewindableBodyError
+from httpcore_lite.exceptions import (
+    InvalidSchema,
+    InvalidURL,
+    TooManyRedirects,
+    UnrewindableBodyError,
+)
 from httpcore_lite.models import PreparedRequest
 from tests.servers.raw import canned
 
@@ -498,3 +503,34 @@ def test_digest_auth_does_not_answer_another_origins_challenge(s, httpbin_url) -
     assert r.url == target
     assert r.status_code == 401
     assert "Authorization" not in r.request.headers
+
+
+# --- Locations that cannot be parsed ----------------------------------------------------------
+
+_HOSTILE_LOCATIONS = ["http://[::1", "http://host:99999999/", "//[bad/x"]
+
+
+@pytest.mark.parametrize("location", _HOSTILE_LOCATIONS)
+def test_hostile_location_not_followed_builds_the_response(s, raw_server, location) -> None:
+    srv = raw_server(canned(response(302, {"Location": location}, b"moved")))
+    r = s.get(srv.url + "/", allow_redirects=False)
+    assert r.status_code == 302 and r.content == b"moved" and r.is_redirect
+    # The error surfaces where the next URL is computed, and every time it is asked for.
+    for _ in range(2):
+        with pytest.raises(InvalidURL, match="Invalid redirect target"):
+            r.next  # noqa: B018
+
+
+@pytest.mark.parametrize("location", _HOSTILE_LOCATIONS)
+def test_hostile_location_followed_is_invalid_url(s, raw_server, location) -> None:
+    srv = raw_server(canned(response(302, {"Location": location}, b"moved")))
+    with pytest.raises(InvalidURL):
+        s.get(srv.url + "/")
+    assert s.get_adapter(srv.url).stats().in_use == 0
+
+
+def test_next_is_computed_on_read(s, raw_server) -> None:
+    srv = raw_server(canned(response(302, {"Location": "/there"}, b"")))
+    r = s.get(srv.url + "/here", allow_redirects=False)
+    assert r.next is r.next
+    assert r.next.url == srv.url + "/there" and r.next.method == "GET"

@@ -552,6 +552,12 @@ class TestDecoding:
         r = SimpleNamespace(encoding="utf-8")
         assert "".join(utils.stream_decode_response_unicode(iter(chunks), r)) == "h\u00e9llo \u20ac"
 
+    def test_stream_decode_unknown_charset_falls_back_to_utf8(self) -> None:
+        # The charset comes from the server: an unknown name must not raise LookupError.
+        r = SimpleNamespace(encoding="bogus-charset")
+        chunks = iter(["\u00e9".encode(), b"\xff"])
+        assert "".join(utils.stream_decode_response_unicode(chunks, r)) == "\u00e9\ufffd"
+
     def test_stream_decode_without_encoding_passes_bytes(self) -> None:
         r = SimpleNamespace(encoding=None)
         assert list(utils.stream_decode_response_unicode(iter([b"a", b"b"]), r)) == [b"a", b"b"]

@@ -20,6 +20,7 @@ the server may or may not be reading the body we never sent.
 
 from __future__ import annotations
 
+import os
 import time
 from collections import deque
 from typing import Any
@@ -61,6 +62,7 @@ class HTTPConnection:
         "received",
         "verified",
         "expect_timeout",
+        "pid",
         "__weakref__",
     )
 
@@ -85,6 +87,8 @@ class HTTPConnection:
         self.received = False
         #: The stream was verified against a trusted CA (TLS with verification on).
         self.verified = verified
+        #: The process that opened the connection: after a fork only it may use the socket.
+        self.pid = os.getpid()
 
     # -- one exchange -------------------------------------------------------------------------
 

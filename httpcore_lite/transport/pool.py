@@ -16,15 +16,23 @@ Rules (DESIGN.md, "Pool"):
   closed a keep-alive connection just as we sent on it, which is not the request's fault. This
   is not a ``Retry`` attempt.
 * One lock and condition per pool; no lock is held during I/O.
+* After ``os.fork()`` the child never touches a connection its parent opened: the pools drop
+  them in the child (closing only the child's copy of each file descriptor, with no TLS
+  ``close_notify`` and no FIN, since the parent still holds the socket) and open their own. A
+  connection that was in use at the fork and is released in the child is dropped the same way.
+  This costs nothing per request: a fork hook resets the pools, and ``release`` compares the
+  connection's pid with the pool's.
 
 Statistics are counted per pool and summed per origin by :meth:`PoolManager.stats`.
 """
 
 from __future__ import annotations
 
+import os
 import ssl
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -41,12 +49,16 @@ from ..protocol import ResponseStarted
 from .backends.base import NetworkBackend, NetworkStream, SocketOption
 from .connection import EXPECT_CONTINUE_TIMEOUT, HTTPConnection
 from .proxy import ProxyURL, open_tunnel
+from .socks import open_socks
 from .timeout import Deadline
 
 __all__ = ["PoolKey", "PoolStats", "ConnectionPool", "PoolManager", "IDEMPOTENT_METHODS"]
 
 #: Methods whose request may be sent twice without changing the outcome (RFC 9110, 9.2.2).
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
+
+#: Pools and managers alive in this process, reset in the child after a fork.
+_forkable: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
 class PoolKey(NamedTuple):
@@ -158,6 +170,18 @@ class ConnectionPool:
         self.discarded = 0
         self.retried = 0
         self.in_use = 0
+        self._pid = os.getpid()
+        _forkable.add(self)
+
+    def _after_fork(self) -> None:
+        """In a forked child: forget the parent's connections and locks (see the module doc)."""
+        idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()  # the child's copy of the fd only: nothing is sent
+        self._lock = threading.RLock()
+        self._cond = threading.Condition(self._lock)
+        self._waiters = self._count = self.in_use = 0
+        self._pid = os.getpid()
 
     # -- checkout / checkin -------------------------------------------------------------------
 
@@ -237,6 +261,9 @@ class ConnectionPool:
 
     def release(self, conn: HTTPConnection) -> None:
         """Take back a connection whose response ended cleanly."""
+        if conn.pid != self._pid:  # opened before a fork: the parent's socket
+            conn.close()
+            return
         with self._lock:
             self.in_use -= 1
             if not self.closed and len(self._idle) < self.maxsize:
@@ -251,6 +278,8 @@ class ConnectionPool:
 
     def forget(self, conn: HTTPConnection) -> None:
         """A checked-out connection was closed (error, unreusable, or abandoned)."""
+        if conn.pid != self._pid:  # counted by the parent, not here
+            return
         with self._lock:
             self._count -= 1
             self.in_use -= 1
@@ -260,7 +289,8 @@ class ConnectionPool:
     # -- connecting ---------------------------------------------------------------------------
 
     def connect(self, clock: Deadline) -> HTTPConnection:
-        """Open a new connection: TCP (or Unix), proxy tunnel, TLS, as the key says."""
+        """Open a new connection: TCP (or Unix), proxy tunnel or SOCKS hop, TLS, as the key
+        says."""
         backend = self.backend
         key = self.key
         proxy = self.proxy
@@ -280,13 +310,16 @@ class ConnectionPool:
                     f"Unable to connect to proxy {proxy.host}:{proxy.port}: {exc}"
                 ) from exc
             try:
-                if proxy.scheme == "https":
-                    stream = self._start_tls(stream, proxy.host, clock)
-                if key.scheme == "https":
-                    headers = dict(self.proxy_headers)
-                    if key.tunnel_auth:
-                        headers["Proxy-Authorization"] = key.tunnel_auth
-                    stream = open_tunnel(stream, key.host, key.port, headers, clock)
+                if proxy.scheme.startswith("socks"):
+                    stream = open_socks(stream, proxy, key.host, key.port, clock)
+                else:
+                    if proxy.scheme == "https":
+                        stream = self._start_tls(stream, proxy.host, clock)
+                    if key.scheme == "https":
+                        headers = dict(self.proxy_headers)
+                        if key.tunnel_auth:
+                            headers["Proxy-Authorization"] = key.tunnel_auth
+                        stream = open_tunnel(stream, key.host, key.port, headers, clock)
             except BaseException:
                 stream.close()
                 raise
@@ -414,6 +447,11 @@ class PoolManager:
         self._lock = threading.Lock()
         self._history: dict[str, PoolStats] = {}
         self._on_new: Callable[[ConnectionPool], None] | None = None
+        _forkable.add(self)
+
+    def _after_fork(self) -> None:
+        """In a forked child: a lock another thread of the parent held would stay locked."""
+        self._lock = threading.Lock()
 
     def connection_from_key(self, key: PoolKey) -> ConnectionPool:
         """The pool for ``key``, created on first use; marks it most recently used."""
@@ -500,6 +538,15 @@ class PoolManager:
             total.origins.setdefault(pool.describe(), PoolStats()).add(stats)
             total.add(stats)
         return total
+
+
+def _after_fork_in_child() -> None:
+    for obj in list(_forkable):
+        obj._after_fork()
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _copy(stats: PoolStats) -> PoolStats:

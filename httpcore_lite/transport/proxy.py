@@ -1,6 +1,8 @@
 """
 Proxies: forward proxying for ``http://`` and ``CONNECT`` tunnels for ``https://``.
 
+(SOCKS proxies share the URL parsing here; their handshake is :mod:`.socks`.)
+
 An ``http://`` request goes to the proxy with an absolute-form target
 (``GET http://example.org/ HTTP/1.1``) and the proxy's credentials in ``Proxy-Authorization``.
 An ``https://`` request first opens a tunnel with ``CONNECT host:port`` (the only message that
@@ -21,7 +23,6 @@ from urllib.parse import unquote, urlsplit
 from ..exceptions import (
     ConnectTimeout,
     InvalidProxyURL,
-    InvalidSchema,
     ProxyError,
     RequestException,
     Timeout,
@@ -34,6 +35,16 @@ from .timeout import Deadline
 __all__ = ["ProxyURL", "parse_proxy_url", "open_tunnel", "basic_proxy_auth", "with_default_scheme"]
 
 _FORBIDDEN = frozenset("\r\n\x00\t ")
+
+#: Proxy schemes and their default ports. SOCKS proxies are handled by :mod:`.socks`.
+_DEFAULT_PORTS = {
+    "http": 80,
+    "https": 443,
+    "socks4": 1080,
+    "socks4a": 1080,
+    "socks5": 1080,
+    "socks5h": 1080,
+}
 
 
 class ProxyURL(NamedTuple):
@@ -64,9 +75,7 @@ def parse_proxy_url(proxy: str) -> ProxyURL:
     except ValueError as exc:
         raise InvalidProxyURL(f"Invalid proxy URL {proxy!r}: {exc}") from exc
     scheme = parts.scheme.lower()
-    if scheme.startswith("socks"):
-        raise InvalidSchema("Missing dependencies for SOCKS support.")
-    if scheme not in ("http", "https"):
+    if scheme not in _DEFAULT_PORTS:
         raise InvalidProxyURL(f"Unsupported proxy scheme {scheme!r} in {proxy!r}")
     host = parts.hostname
     if not host:
@@ -74,7 +83,7 @@ def parse_proxy_url(proxy: str) -> ProxyURL:
             "Please check proxy URL. It is malformed and could be missing the host."
         )
     if port is None:
-        port = 443 if scheme == "https" else 80
+        port = _DEFAULT_PORTS[scheme]
     username = unquote(parts.username) if parts.username is not None else None
     password = unquote(parts.password) if parts.password is not None else None
     return ProxyURL(scheme, host, port, username, password, proxy)
