@@ -22,9 +22,11 @@ from typing import Any
 
 # (label, scenario, client, reference client or None for an absolute figure, target, higher-is-better)
 TARGETS: list[tuple[str, str, str, str | None, float, bool]] = [
-    ("keep-alive: httpcore_lite / h11 floor", "keepalive", "httpcore_lite", "h11", 0.7, True),
+    ("keep-alive: httpcore_lite / h11 floor", "keepalive", "httpcore_lite", "h11", 0.9, True),
+    ("keep-alive: httpcore_lite / urllib3", "keepalive", "httpcore_lite", "urllib3", 1.8, True),
     ("keep-alive: httpcore_lite / requests", "keepalive", "httpcore_lite", "requests", 5.0, True),
-    ("keep-alive: httpcore_lite / urllib3", "keepalive", "httpcore_lite", "urllib3", 1.5, True),
+    ("fresh connections: httpcore_lite / h11 floor", "fresh", "httpcore_lite", "h11", 0.7, True),
+    ("fresh connections: httpcore_lite / urllib3", "fresh", "httpcore_lite", "urllib3", 1.45, True),
     (
         "fresh connections: httpcore_lite / requests",
         "fresh",
@@ -33,7 +35,23 @@ TARGETS: list[tuple[str, str, str, str | None, float, bool]] = [
         4.0,
         True,
     ),
-    ("stream: httpcore_lite / raw socket", "stream", "httpcore_lite", "raw", 0.85, True),
+    (
+        "chunked 64 KiB: httpcore_lite / urllib3",
+        "chunked-64k",
+        "httpcore_lite",
+        "urllib3",
+        1.1,
+        True,
+    ),
+    (
+        "chunked 10 MiB: httpcore_lite / urllib3",
+        "chunked-10m",
+        "httpcore_lite",
+        "urllib3",
+        1.1,
+        True,
+    ),
+    ("stream: httpcore_lite / raw socket", "stream", "httpcore_lite", "raw", 0.95, True),
     ("stream: httpcore_lite peak RSS growth (MiB)", "stream", "httpcore_lite", None, 8.0, False),
 ]
 

@@ -114,6 +114,15 @@ def build(quick: bool, small_path: str = SMALL, https: bool = False) -> list[Sce
             ours_only=True,
         ),
         Scenario(
+            "chunked-10m",
+            "10 MiB chunked download (8 KiB chunks)",
+            "seq",
+            "/chunked/10485760?chunk=8192",
+            n_body,
+            cap,
+            ours_only=True,
+        ),
+        Scenario(
             "gzip-64k",
             "64 KiB JSON body, gzip (about 12 KiB on the wire)",
             "seq",

@@ -138,14 +138,37 @@ _home_netrc_cache: dict[str, tuple[int, Optional[str]]] = {}
 _RACY_SECONDS = 2.0
 
 
+#: Seconds during which the home netrc lookup of one home directory is not repeated: a file
+#: created, changed or removed there is noticed by the first request after that (no restart).
+NETRC_RECHECK_INTERVAL = 1.0
+# [$HOME as read, the answer of _find_home_netrc, monotonic time of the next check]
+_home_netrc_last: list[Any] = [None, None, 0.0]
+
+
 def _home_netrc() -> Optional[tuple[str, os.stat_result]]:
     """The first of ``~/.netrc`` and ``~/_netrc`` that exists, with its stat, or None.
 
-    Most users have neither, and probing two missing files costs two failing ``stat`` calls per
-    request. Creating, deleting or renaming a file changes its directory's modification time, so
-    "which netrc exists" is cached per home directory and re-checked only when that changes.
+    $HOME is read on every call, so a new home directory takes effect at once; the file system
+    is looked at again at most every :data:`NETRC_RECHECK_INTERVAL` seconds per home, which
+    spares a ``stat`` system call (or two) on every request.
     """
     home = getenv("HOME") if _POSIX_ENVIRON else None
+    last = _home_netrc_last
+    now = time.monotonic()
+    if home is not None and home == last[0] and now < last[2]:
+        return last[1]
+    found = _find_home_netrc(home)
+    _home_netrc_last[:] = [home, found, now + NETRC_RECHECK_INTERVAL]
+    return found
+
+
+def _find_home_netrc(home: Optional[str]) -> Optional[tuple[str, os.stat_result]]:
+    """Look for the home netrc on disk (see :func:`_home_netrc`).
+
+    Most users have none, and probing two missing files costs two failing ``stat`` calls.
+    Creating, deleting or renaming a file changes its directory's modification time, so "which
+    netrc exists" is cached per home directory and re-checked only when that changes.
+    """
     if not home:
         try:
             home = os.path.expanduser("~")

@@ -55,6 +55,7 @@ from .transport.proxy import basic_proxy_auth, parse_proxy_url, with_default_sch
 from .transport.raw import RawResponse
 from .transport.retry import Retry
 from .transport.timeout import Deadline, Timeout
+from .transport.tls import ca_is_directory
 
 __all__ = [
     "BaseAdapter",
@@ -295,12 +296,12 @@ class HTTPAdapter(BaseAdapter):
                 import certifi
 
                 cert_loc = certifi.where()
-            if not cert_loc or not os.path.exists(cert_loc):
+            if not cert_loc:
                 raise OSError(
                     f"Could not find a suitable TLS CA certificate bundle, invalid path: {cert_loc}"
                 )
             conn.cert_reqs = "CERT_REQUIRED"
-            if not os.path.isdir(cert_loc):
+            if not ca_is_directory(cert_loc):  # one stat at most every second, not two per call
                 conn.ca_certs = cert_loc
                 conn.ca_cert_dir = None
             else:

@@ -26,6 +26,7 @@ SCENARIOS = {
     "stale-every-10",
     "retry-every-10",
     "chunked-64k",
+    "chunked-10m",
     "gzip-64k",
     "stream",
     "https-keepalive",

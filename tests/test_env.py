@@ -74,13 +74,38 @@ class TestNetrc:
         monkeypatch.setenv("NETRC", str(tmp_path / "absent"))
         assert utils.get_netrc_auth("http://example.com/") is None
 
+    @staticmethod
+    def a_second_later() -> None:
+        """What NETRC_RECHECK_INTERVAL passing does to the home lookup, without waiting."""
+        _env._home_netrc_last[2] = 0.0
+
     def test_home_netrc(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("HOME", str(tmp_path))
         assert utils.get_netrc_auth("http://example.com/") is None
         (tmp_path / "_netrc").write_text("machine example.com login u password p\n")
+        self.a_second_later()
         assert utils.get_netrc_auth("http://example.com/") == ("u", "p")
         (tmp_path / ".netrc").write_text("machine example.com login dot password p2\n")
+        self.a_second_later()
         assert utils.get_netrc_auth("http://example.com/") == ("dot", "p2")
+
+    def test_home_looked_at_once_per_interval_and_home_read_every_time(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        first, second = tmp_path / "a", tmp_path / "b"
+        first.mkdir()
+        second.mkdir()
+        (second / ".netrc").write_text("machine example.com login b password p\n")
+        monkeypatch.setenv("HOME", str(first))
+        assert utils.get_netrc_auth("http://example.com/") is None
+        (first / ".netrc").write_text("machine example.com login a password p\n")
+        # within the interval the file system is not asked again...
+        assert utils.get_netrc_auth("http://example.com/") is None
+        # ...but a new $HOME takes effect on the very next request
+        monkeypatch.setenv("HOME", str(second))
+        assert utils.get_netrc_auth("http://example.com/") == ("b", "p")
+        monkeypatch.setenv("HOME", str(first))
+        assert utils.get_netrc_auth("http://example.com/") == ("a", "p")
 
     def test_home_lookup_cached_by_directory_mtime(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -92,13 +117,16 @@ class TestNetrc:
         os.utime(home, ns=(old, old))
         assert utils.get_netrc_auth("http://example.com/") is None
         assert _env._home_netrc_cache[str(home)] == (old, None)
-        # Adding a file changes the directory's mtime: found on the very next call.
+        # Adding a file changes the directory's mtime: found on the next look.
         (home / ".netrc").write_text("machine example.com login new password p\n")
+        self.a_second_later()
         assert utils.get_netrc_auth("http://example.com/") == ("new", "p")
         os.utime(home, ns=(old, old))
+        self.a_second_later()
         assert utils.get_netrc_auth("http://example.com/") == ("new", "p")
         assert _env._home_netrc_cache[str(home)] == (old, str(home / ".netrc"))
         (home / ".netrc").unlink()
+        self.a_second_later()
         assert utils.get_netrc_auth("http://example.com/") is None
 
     def test_recently_changed_home_not_cached(

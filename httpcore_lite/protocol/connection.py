@@ -31,7 +31,6 @@ stream, or the in-memory pipe) and the clock.
 
 from __future__ import annotations
 
-import inspect
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -48,7 +47,7 @@ from ..exceptions import (
     RemoteDisconnected,
 )
 from ..structures import CaseInsensitiveDict
-from . import decoders
+from . import decoders, fastpath
 from .events import (
     BodyData,
     Event,
@@ -104,17 +103,6 @@ _HEAD = 1  # request sent (or being sent), waiting for the final response head
 _BODY = 2  # head received, body in progress
 _DONE = 3  # ResponseComplete emitted
 _ERROR = 4  # an error was raised; the connection is unusable
-
-# h11's reader for a body framed by Content-Length. Once h11 has parsed the head and handed out
-# every body byte it buffered, that reader only counts bytes down: the core then frames such a
-# body itself (see ClientConnection.receive_data), sparing h11's buffer copies and state machine
-# on every piece of a large download. Looked up once, so another h11 still works (slower).
-_CLReader: Any = getattr(getattr(h11, "_readers", None), "ContentLengthReader", None)
-if _CLReader is not None:
-    _probe = _CLReader(1)
-    if not (hasattr(_probe, "_length") and hasattr(_probe, "_remaining")):  # pragma: no cover
-        _CLReader = None  # an h11 whose reader keeps other fields: h11 frames every body
-    del _probe
 
 
 def _split_url(url: str) -> tuple[str, str, str]:
@@ -190,14 +178,7 @@ _TOKEN = re.compile(rb"[-!#$%&'*+.^_`|~0-9a-zA-Z]+")
 _NAMES = re.compile(rb"[-!#$%&'*+.^_`|~0-9a-zA-Z]+(?: [-!#$%&'*+.^_`|~0-9a-zA-Z]+)*")
 _TARGET = re.compile(rb"[\x21-\x7e]+")
 _CTL = re.compile(rb"[\r\n\0]")
-
-# h11's Headers keep (raw name, lowercased name, value) triples; reading them directly saves
-# building the raw_items() list on every response. Checked once, so another h11 still works.
-_FULL_ITEMS = "_full_items" in getattr(h11._headers.Headers, "__slots__", ())
-
-# h11 skips its per-field regexes for fields its own parser produced (``_parsed=True``); we
-# validate the fields ourselves (see send_request) and use that door when this h11 has it.
-_FIELDS_TRUSTED = "_parsed" in inspect.signature(h11.Request.__init__).parameters
+_CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,16}")  # a chunk line the core frames itself
 
 # (method, target, Host, header pairs) -> the h11.Request accepted for a bodiless request with
 # exactly those inputs (see send_request). Bounded: cleared when full.
@@ -304,6 +285,9 @@ class ClientConnection:
         "_left",
         "_length",
         "_bypassed",
+        "_chunked",
+        "_chunk_left",
+        "_chunk_held",
         "_origin",
         "_host",
         "response",
@@ -343,6 +327,11 @@ class ClientConnection:
         self._left = 0
         self._length = 0
         self._bypassed = False
+        # While the core frames a chunked body itself: data bytes left in the current chunk
+        # (-1: its closing CRLF is still due) and the start of a chunk line held back.
+        self._chunked = False
+        self._chunk_left = 0
+        self._chunk_held = b""
         #: The ``Response`` of the finished cycle (``buffer_body=True`` only), else None.
         self.response: Any = None
         #: Bytes that arrived after a ``101`` or a ``2xx`` to ``CONNECT``: they belong to the
@@ -636,14 +625,14 @@ class ClientConnection:
         values = b" ".join([value for _, value in out])
         try:
             if (
-                _FIELDS_TRUSTED
+                fastpath.ENABLED
                 and _NAMES.fullmatch(names) is not None
                 and names.count(b" ") == len(out) - 1  # no name hid a space
                 and b"\r" not in values
                 and b"\n" not in values
                 and b"\0" not in values
             ):
-                event = h11.Request(method=method_b, target=target_b, headers=out, _parsed=True)
+                event = fastpath.trusted_request(method_b, target_b, out)
             else:
                 event = h11.Request(method=method_b, target=target_b, headers=out)
         except h11.LocalProtocolError as exc:
@@ -733,6 +722,8 @@ class ClientConnection:
         """
         if self._left:
             return self._receive_body(data)
+        if self._chunked:
+            return self._receive_chunked(data)
         phase = self._phase
         if phase == _DONE:
             if self._handed_over and data:
@@ -759,6 +750,14 @@ class ClientConnection:
             self._got_data = True
         else:
             self._dead = True  # whatever the headers said, the peer has gone
+        rest = b""
+        if phase == _HEAD and fastpath.ENABLED and type(data) is bytes:
+            # h11 gets the head only: the body that came with it is then framed by the core
+            # (see the NEED_DATA branch below) instead of going through h11's buffer and events.
+            end = data.find(b"\r\n\r\n") + 4
+            if 3 < end < len(data):
+                rest = data[end:]
+                data = data[:end]
         try:
             conn.receive_data(data)  # type: ignore[arg-type]  # h11 copies any bytes-like
         except RuntimeError as exc:  # data after EOF
@@ -786,17 +785,22 @@ class ClientConnection:
                     # Trailers, rarely any: h11's field list read directly (no call) when it can.
                     fields: Any = event.headers  # type: ignore[union-attr]
                     self._complete(
-                        events, fields if (fields._full_items if _FULL_ITEMS else fields) else None
+                        events,
+                        fields
+                        if (fastpath.header_triples(fields) if fastpath.ENABLED else fields)
+                        else None,
                     )
                     break
                 elif event is h11.NEED_DATA or event is h11.PAUSED:
-                    if self._phase == _BODY and _CLReader is not None:
-                        reader: Any = conn._reader
-                        # NEED_DATA from this reader means h11's buffer is empty: every body
-                        # byte still to come will arrive through a later receive_data.
-                        if type(reader) is _CLReader and reader._remaining:
-                            self._left = reader._remaining
-                            self._length = reader._length
+                    if self._phase == _BODY and fastpath.ENABLED:
+                        # h11 has parsed the head and holds no body byte: the core may frame
+                        # the rest of the body itself (see _receive_body, _receive_chunked).
+                        framing, left, length = fastpath.body_framing(conn)
+                        if framing == fastpath.LENGTH:
+                            self._left = left
+                            self._length = length
+                        elif framing == fastpath.CHUNKED:
+                            self._chunked = True
                     break
                 elif kind is h11.InformationalResponse:
                     if event.status_code == 101:  # type: ignore[union-attr]
@@ -822,6 +826,87 @@ class ClientConnection:
                     break
         except h11.RemoteProtocolError as exc:
             raise self._fail(exc) from exc
+        if rest:
+            if self._left:
+                events.extend(self._receive_body(rest))
+            elif self._chunked:
+                events.extend(self._receive_chunked(rest))
+            elif self._handed_over:
+                self.trailing_data += rest  # 101 or CONNECT: the next protocol's first bytes
+            else:
+                events.extend(self.receive_data(rest))  # as if it had come in a second read
+        return events
+
+    def _receive_chunked(self, data: bytes | bytearray | memoryview) -> list[Event]:
+        """Frame a chunked body without h11, from a chunk boundary where h11 holds nothing.
+
+        Only the plain form is framed here (``<hex size>\r\n<data>\r\n``). The last chunk,
+        and any chunk line with an extension or anything unusual, goes back to h11 together with
+        all that follows: its chunk reader is then in the same state as at the start of the
+        body, so it parses the trailers, ends the message and names every error itself.
+        """
+        if not data:
+            self._chunked = False
+            return self.receive_data(data)  # EOF inside the body: h11 reports it
+        held = self._chunk_held
+        if held:
+            data = held + data
+            self._chunk_held = b""
+        elif type(data) is not bytes:
+            data = bytes(data)
+        self._got_data = True
+        left = self._chunk_left
+        size = len(data)
+        pos = 0
+        events: list[Event] = []
+        body = self._body if self._buffer_body else None
+        while True:
+            if left > 0:
+                end = pos + left
+                if end > size:
+                    chunk = data[pos:] if pos else data
+                    left = end - size
+                    pos = size
+                else:
+                    chunk = data[pos:end] if pos or end != size else data
+                    left = -1
+                    pos = end
+                if body is not None:
+                    body.append(chunk)
+                events.append(BodyData(chunk))
+                if pos == size:
+                    break
+            if left < 0:  # the CRLF that closes a chunk's data
+                footer = data[pos : pos + 2]
+                if footer != b"\r\n":
+                    if footer in (b"", b"\r") and pos + 2 > size:
+                        self._chunk_held = footer  # the rest of it comes in the next read
+                        break
+                    # h11's words for the same error, so the cause reads the same
+                    exc = h11.RemoteProtocolError(
+                        f"malformed chunk footer: {footer!r} (expected b'\\r\\n')"
+                    )
+                    raise self._fail(exc) from exc
+                pos += 2
+                left = 0
+            line_end = data.find(b"\r\n", pos, pos + 22)
+            if line_end < 0 and size - pos < 22:
+                self._chunk_held = data[pos:]  # the line goes on in the next read
+                break
+            if line_end < 0 or _CHUNK_SIZE.fullmatch(data, pos, line_end) is None:
+                left = 0  # unusual: h11 takes it from here
+            else:
+                left = int(data[pos:line_end], 16)
+            if not left:
+                # The last chunk (or a line h11 must judge): h11 takes over from this line.
+                self._chunked = False
+                self._chunk_left = 0
+                events.extend(self.receive_data(data[pos:]))
+                return events
+            pos = line_end + 2
+            if pos == size:
+                break
+        self._chunk_left = left
         return events
 
     def _receive_body(self, data: bytes | bytearray | memoryview) -> list[Event]:
@@ -861,11 +946,10 @@ class ClientConnection:
 
     def _fields(self, headers: Any) -> Fields:
         """h11's fields as (name, value) str pairs, wire case and order; their number bounded."""
-        if _FULL_ITEMS:
-            # (raw name, lowercased name, value) triples: the raw_items() list without the copy.
-            triples = headers._full_items
+        if fastpath.ENABLED:
+            triples = fastpath.header_triples(headers)
             fields = tuple([(n.decode("latin-1"), v.decode("latin-1")) for n, _, v in triples])
-        else:  # pragma: no cover - an h11 without _full_items
+        else:
             raw = headers.raw_items()
             fields = tuple([(n.decode("latin-1"), v.decode("latin-1")) for n, v in raw])
         if len(fields) > self._max_header_count:

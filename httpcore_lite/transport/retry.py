@@ -181,7 +181,13 @@ class Retry:
         self.raise_on_status = raise_on_status
         self.history: tuple[RequestHistory, ...] = history or ()
         self.respect_retry_after_header = respect_retry_after_header
-        self.remove_headers_on_redirect = frozenset(h.lower() for h in remove_headers_on_redirect)
+        if remove_headers_on_redirect is _DEFAULT_REMOVED:
+            # the default, already lowered: every adapter builds a Retry, so spare the loop
+            self.remove_headers_on_redirect = _DEFAULT_REMOVED_LOWER
+        else:
+            self.remove_headers_on_redirect = frozenset(
+                h.lower() for h in remove_headers_on_redirect
+            )
 
     def new(self, **kw: Any) -> Retry:
         """A copy with some arguments changed (the way :meth:`increment` derives the next one)."""
@@ -500,4 +506,6 @@ class Retry:
         )
 
 
+_DEFAULT_REMOVED = Retry.DEFAULT_REMOVE_HEADERS_ON_REDIRECT
+_DEFAULT_REMOVED_LOWER = frozenset(h.lower() for h in _DEFAULT_REMOVED)
 Retry.DEFAULT = Retry(3)

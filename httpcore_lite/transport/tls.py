@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import ssl
+import stat
 import threading
 import time
 from typing import Any, Union
@@ -32,7 +33,7 @@ import certifi
 
 from ..exceptions import SSLError
 
-__all__ = ["CertType", "VerifyType", "context_for", "clear_cache"]
+__all__ = ["CertType", "VerifyType", "ca_is_directory", "context_for", "clear_cache"]
 
 #: ``verify=``: True (certifi), False (no checks), or the path of a CA file or directory.
 VerifyType = Union[bool, str, "os.PathLike[str]"]
@@ -165,7 +166,33 @@ def context_for(verify: VerifyType = True, cert: CertType = None) -> ssl.SSLCont
         return entry[1]
 
 
+#: CA path -> (is a directory, monotonic time of the next check); see ca_is_directory.
+_ca_kinds: dict[str, tuple[bool, float]] = {}
+
+
+def ca_is_directory(path: str) -> bool:
+    """Whether a CA path is a directory (``c_rehash`` layout) rather than a bundle file.
+
+    Raises ``OSError`` with requests' message when it does not exist. Looked up on disk at most
+    every :data:`RECHECK_INTERVAL` seconds per path: an adapter asks on every https request.
+    """
+    now = time.monotonic()
+    entry = _ca_kinds.get(path)
+    if entry is not None and now < entry[1]:
+        return entry[0]
+    try:
+        is_dir = stat.S_ISDIR(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        _ca_kinds.pop(path, None)
+        raise OSError(f"{_CA_MESSAGE}{path}") from None
+    if len(_ca_kinds) >= 64:
+        _ca_kinds.clear()  # bounded: a process names few CA paths
+    _ca_kinds[path] = (is_dir, now + RECHECK_INTERVAL)
+    return is_dir
+
+
 def clear_cache() -> None:
-    """Forget every cached context (the next connection of each setting builds a new one)."""
+    """Forget every cached context and CA path (the next use of each looks at the disk)."""
     with _lock:
         _cache.clear()
+        _ca_kinds.clear()

@@ -20,7 +20,13 @@ import pytest
 
 import httpcore_lite as requests
 from httpcore_lite import exceptions
-from httpcore_lite.protocol import BodyData, ClientConnection, ResponseComplete, ResponseStarted
+from httpcore_lite.protocol import (
+    BodyData,
+    ClientConnection,
+    ResponseComplete,
+    ResponseStarted,
+    fastpath,
+)
 from tests.protocol.test_connection import Req
 from tests.servers.raw import RawServer, canned, read_request, response
 
@@ -30,6 +36,12 @@ RawFactory = Callable[[Callable[[socket.socket], None]], RawServer]
 BODY = bytes(range(256)) * 3 + b"tail"
 HEAD = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\nX-A: b\r\n\r\n" % len(BODY)
 WIRE = HEAD + BODY
+
+
+def remaining(n: int) -> int | None:
+    """What body_remaining says: the count while the core frames the body, None when h11 does
+    (the fast paths off, HTTPCORE_LITE_NO_FASTPATH=1)."""
+    return n if fastpath.ENABLED else None
 
 
 def fresh(req: Req | None = None, buffer_body: bool = False) -> ClientConnection:
@@ -70,15 +82,16 @@ def check_order(events: list[Any]) -> None:
 # -- the sans-IO core ----------------------------------------------------------------------------
 
 
+@pytest.mark.skipif(not fastpath.ENABLED, reason=f"{fastpath.ENV_VAR} is set")
 def test_fast_path_starts_after_the_head_and_passes_bytes_through() -> None:
     conn = fresh()
     events = conn.receive_data(HEAD + BODY[:10])
     assert [type(e) for e in events] == [ResponseStarted, BodyData]
-    assert conn.body_remaining == len(BODY) - 10
+    assert conn.body_remaining == remaining(len(BODY) - 10)
     piece = BODY[10:500]
     (only,) = conn.receive_data(piece)
     assert only.data is piece  # the object fed in, not a copy
-    assert conn.body_remaining == len(BODY) - 500
+    assert conn.body_remaining == remaining(len(BODY) - 500)
     rest = conn.receive_data(BODY[500:])
     assert [type(e) for e in rest] == [BodyData, ResponseComplete]
     assert conn.body_remaining is None
@@ -129,7 +142,7 @@ def test_buffered_body_and_decoding_through_the_fast_path() -> None:
     head = b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\n\r\n" % len(packed)
     conn = fresh(buffer_body=True)
     conn.receive_data(head)
-    assert conn.body_remaining == len(packed)
+    assert conn.body_remaining == remaining(len(packed))
     for i in range(0, len(packed), 1000):
         conn.receive_data(packed[i : i + 1000])
     assert conn.response is not None
@@ -142,7 +155,7 @@ def test_keep_alive_carries_a_large_response_then_small_ones() -> None:
     conn = fresh()
     for round_ in range(3):
         events = conn.receive_data(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(big))
-        assert conn.body_remaining == len(big)
+        assert conn.body_remaining == remaining(len(big))
         for i in range(0, len(big), 65536):
             events += conn.receive_data(big[i : i + 65536])
         check_order(events)
@@ -246,7 +259,7 @@ def test_reusable_follows_the_rules_h11_applies(
     expected = reference(head + BODY, req)[2]
     conn = fresh(req)
     conn.receive_data(head)
-    assert conn.body_remaining == len(BODY)
+    assert conn.body_remaining == remaining(len(BODY))
     conn.receive_data(BODY)
     assert conn.reusable is expected
     keep = not request_headers and status_line.startswith(b"HTTP/1.1") and b"lose" not in head
@@ -300,6 +313,9 @@ def test_iter_content_gives_full_chunks_and_reuses_the_connection(
     assert srv.connections == 1
 
 
+@pytest.mark.skipif(
+    not fastpath.ENABLED, reason="tell() counts what was read ahead when h11 frames the body"
+)
 def test_raw_reads_of_mixed_sizes(raw_server: RawFactory, session: requests.Session) -> None:
     srv = big_then_small(raw_server)
     r = session.get(srv.url, stream=True, timeout=5)

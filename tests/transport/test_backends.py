@@ -401,6 +401,21 @@ def test_tls_stream_hostname_mismatch(raw_server, ca):
         TLSStream(plain, _client_context(ca), "localhost").handshake(2)
 
 
+@pytest.mark.parametrize("host", ["127.0.0.1", "10.1.2.3", "::1", "2001:db8::5"])
+def test_ip_literals_resolve_like_getaddrinfo_without_it(host: str) -> None:
+    from httpcore_lite.transport.backends import tcp
+
+    expected = socket.getaddrinfo(host, 8080, 0, socket.SOCK_STREAM)
+    assert tcp._numeric_address(host, 8080) == expected[:1]
+
+
+@pytest.mark.parametrize("host", ["localhost", "example.com", "127.1", "host9", "fe80::1%lo", ""])
+def test_other_hosts_go_through_getaddrinfo(host: str) -> None:
+    from httpcore_lite.transport.backends import tcp
+
+    assert tcp._numeric_address(host, 8080) is None
+
+
 @pytest.mark.parametrize(
     ("failure", "expected"),
     [

@@ -354,3 +354,20 @@ def test_clear_cache_forgets_contexts() -> None:
     first = context_for(False, None)
     clear_cache()
     assert context_for(False, None) is not first
+
+
+def test_ca_is_directory_looks_at_the_disk_at_most_once_per_interval(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tls, "RECHECK_INTERVAL", 1.0)
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text("x")
+    assert tls.ca_is_directory(str(bundle)) is False
+    assert tls.ca_is_directory(str(tmp_path)) is True
+    bundle.unlink()
+    assert tls.ca_is_directory(str(bundle)) is False  # within the interval: not looked at again
+    tls._ca_kinds[str(bundle)] = (False, 0.0)  # the interval has passed
+    with pytest.raises(OSError, match="invalid path: .*ca.pem"):
+        tls.ca_is_directory(str(bundle))
+    with pytest.raises(OSError, match="Could not find a suitable TLS CA certificate bundle"):
+        tls.ca_is_directory(str(tmp_path / "missing"))

@@ -227,15 +227,17 @@ class TCPBackend(NetworkBackend):
         if host.startswith("[") and host.endswith("]"):
             host = host[1:-1]
         resolving = time.perf_counter()
-        try:
-            lookup_host = host if host.isascii() else _idna_hostname(host)
-            infos = socket.getaddrinfo(lookup_host, port, 0, socket.SOCK_STREAM)
-        except TimeoutError as exc:  # a resolver that gave up (patched or green resolvers)
-            raise ConnectTimeout(
-                f"Resolving {host} timed out. (connect timeout={timeout})"
-            ) from exc
-        except (OSError, UnicodeError) as exc:  # socket.gaierror and any other resolver failure
-            raise _connect_error(host, port, exc) from exc
+        infos = _numeric_address(host, port)
+        if infos is None:
+            try:
+                lookup_host = host if host.isascii() else _idna_hostname(host)
+                infos = socket.getaddrinfo(lookup_host, port, 0, socket.SOCK_STREAM)
+            except TimeoutError as exc:  # a resolver that gave up (patched or green resolvers)
+                raise ConnectTimeout(
+                    f"Resolving {host} timed out. (connect timeout={timeout})"
+                ) from exc
+            except (OSError, UnicodeError) as exc:  # socket.gaierror, any other resolver failure
+                raise _connect_error(host, port, exc) from exc
         dns_time = time.perf_counter() - resolving
         options = list(self.default_socket_options)
         if socket_options:
@@ -246,7 +248,8 @@ class TCPBackend(NetworkBackend):
             try:
                 for level, option, value in options:
                     sock.setsockopt(level, option, value)
-                sock.settimeout(timeout)
+                if timeout is not None or sock.gettimeout() is not None:
+                    sock.settimeout(timeout)  # a system call: skipped when it changes nothing
                 if source_address:
                     sock.bind(source_address)
                 sock.connect(address)
@@ -273,6 +276,24 @@ class TCPBackend(NetworkBackend):
 
     def connect_unix(self, path: str, timeout: float | None = None) -> NetworkStream:
         return _connect_unix(path, timeout)
+
+
+def _numeric_address(host: str, port: int) -> list[Any] | None:
+    """getaddrinfo's answer for an IP literal, without calling it; None for anything else.
+
+    getaddrinfo makes no system call for a numeric host but still costs microseconds, on every
+    new connection to ``127.0.0.1`` or ``[::1]``. Only the strict forms qualify (``127.1`` or a
+    scoped ``fe80::1%eth0`` still go through getaddrinfo, which knows what they mean).
+    """
+    if not host or not (host[-1].isdigit() or ":" in host):
+        return None
+    for family, address in ((socket.AF_INET, (host, port)), (socket.AF_INET6, (host, port, 0, 0))):
+        try:
+            socket.inet_pton(family, host)
+        except (OSError, ValueError):
+            continue
+        return [(family, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", address)]
+    return None
 
 
 def _connect_unix(path: str, timeout: float | None) -> NetworkStream:
