@@ -37,17 +37,25 @@ from typing import Any
 
 import h11
 
-from .._urls import DEFAULT_PORTS
 from ..exceptions import (
     ChunkedEncodingError,
     ConnectionError,
     InvalidBodyError,
     InvalidHeader,
-    InvalidURL,
     RemoteDisconnected,
 )
 from ..structures import CaseInsensitiveDict
 from . import decoders, fastpath
+from ._head import (
+    NAMES,
+    REQUEST_EVENTS,
+    REQUEST_EVENTS_MAX,
+    encode_name,
+    encode_value,
+    host_header,
+    retry_or_refuse,
+    split_url,
+)
 from .events import (
     BodyData,
     Event,
@@ -90,10 +98,6 @@ _COMPLETE = ResponseComplete()  # immutable and field-less: one instance serves 
 # every request, sparing its construction (and an empty Headers) per request.
 _END = h11.EndOfMessage()
 _VERSIONS = {b"1.1": "1.1", b"1.0": "1.0"}
-# The default ports as the authority spells them, so the Host header compares text with text;
-# WebSocket URLs use HTTP's ports (RFC 6455).
-_DEFAULT_PORTS = {scheme: str(port) for scheme, port in DEFAULT_PORTS.items()}
-_DEFAULT_PORTS.update(ws=_DEFAULT_PORTS["http"], wss=_DEFAULT_PORTS["https"])
 # A whole status line at the start of a head that then broke off.
 _STATUS_LINE = re.compile(rb"HTTP/1\.[01] [0-9]{3}[^\r\n]*\r?\n")
 
@@ -105,115 +109,7 @@ _DONE = 3  # ResponseComplete emitted
 _ERROR = 4  # an error was raised; the connection is unusable
 
 
-def _split_url(url: str) -> tuple[str, str, str]:
-    """Split an absolute URL into (scheme, authority, rest), rest being path, query, fragment.
-
-    A hand-written split rather than ``urlsplit``: the URL was already parsed and quoted by
-    ``PreparedRequest.prepare_url``, and we need only these slices of it.
-    """
-    sep = url.find("://")
-    if sep <= 0:
-        raise InvalidURL(f"Invalid URL {url!r}: No scheme supplied")
-    start = sep + 3
-    end = len(url)
-    for delim in "/?#":
-        i = url.find(delim, start, end)
-        if i >= 0:
-            end = i
-    return url[:sep].lower(), url[start:end], url[end:]
-
-
-def _host_header(scheme: str, authority: str, url: str) -> bytes:
-    """``Host`` value for an authority: userinfo removed, default port omitted.
-
-    IPv6 literals keep their brackets (they are in the authority already). The host part is
-    kept as the URL spells it: ``prepare_url`` has already IDNA-encoded and lowercased it.
-    """
-    at = authority.rfind("@")
-    if at >= 0:
-        authority = authority[at + 1 :]
-    colon = authority.rfind(":")
-    if colon >= 0 and authority.rfind("]") < colon:
-        port = authority[colon + 1 :]
-        if not port or port == _DEFAULT_PORTS.get(scheme):
-            authority = authority[:colon]
-    if not authority:
-        raise InvalidURL(f"Invalid URL {url!r}: No host supplied")
-    try:
-        return authority.encode("ascii")
-    except UnicodeEncodeError as exc:
-        raise InvalidURL(f"Invalid host in URL {url!r}") from exc
-
-
-def _encode_name(name: Any) -> bytes:
-    if type(name) is bytes:
-        return name
-    if isinstance(name, str):
-        try:
-            return name.encode("latin-1")
-        except UnicodeEncodeError as exc:
-            raise InvalidHeader(f"Invalid header name {name!r}: not latin-1") from exc
-    if isinstance(name, (bytes, bytearray)):
-        return bytes(name)
-    raise InvalidHeader(f"Header name {name!r} must be of type str or bytes, not {type(name)}")
-
-
-def _encode_value(name: Any, value: Any) -> bytes:
-    if type(value) is bytes:
-        return value
-    if isinstance(value, str):
-        try:
-            return value.encode("latin-1")
-        except UnicodeEncodeError as exc:
-            raise InvalidHeader(f"Invalid header value for {name!r}: not latin-1") from exc
-    if isinstance(value, (bytes, bytearray)):
-        return bytes(value)
-    raise InvalidHeader(
-        f"Header part ({value!r}) from ({name!r}, {value!r}) must be of type str or bytes, "
-        f"not {type(value)}"
-    )
-
-
-_TOKEN = re.compile(rb"[-!#$%&'*+.^_`|~0-9a-zA-Z]+")
-_NAMES = re.compile(rb"[-!#$%&'*+.^_`|~0-9a-zA-Z]+(?: [-!#$%&'*+.^_`|~0-9a-zA-Z]+)*")
-_TARGET = re.compile(rb"[\x21-\x7e]+")
-_CTL = re.compile(rb"[\r\n\0]")
 _CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,16}")  # a chunk line the core frames itself
-
-# (method, target, Host, header pairs) -> the h11.Request accepted for a bodiless request with
-# exactly those inputs (see send_request). Bounded: cleared when full.
-_REQUEST_EVENTS: dict[Any, h11.Request] = {}
-_REQUEST_EVENTS_MAX = 256
-
-
-def _retry_or_refuse(
-    method: bytes, target: bytes, headers: list[tuple[bytes, bytes]], url: str, exc: Exception
-) -> h11.Request:
-    """Explain why a request head was refused, or rescue the one harmless case.
-
-    Only reached on failure, so the checks that make the error precise cost nothing on the hot
-    path. The harmless case is surrounding whitespace in a value, which h11's own validation
-    refuses while requests and http.client send it: it is dropped and the head built again.
-    """
-    if not _TOKEN.fullmatch(method):
-        raise InvalidURL(f"Invalid method {method!r}") from exc
-    if not _TARGET.fullmatch(target):
-        raise InvalidURL(f"Invalid request target {target!r} for URL {url!r}") from exc
-    for name, value in headers:
-        if not _TOKEN.fullmatch(name):
-            raise InvalidHeader(f"Invalid header name {name!r}") from exc
-        if _CTL.search(value):
-            raise InvalidHeader(
-                f"Invalid return character or NUL in header value for {name!r}"
-            ) from exc
-    try:
-        return h11.Request(
-            method=method,
-            target=target,
-            headers=[(name, value.strip(b" \t")) for name, value in headers],
-        )
-    except h11.LocalProtocolError as again:
-        raise InvalidHeader(f"Invalid request head: {again}") from exc
 
 
 class ClientConnection:
@@ -495,8 +391,8 @@ class ClientConnection:
         if url.startswith(origin) and (len(url) == cut or url[cut] in "/?#"):
             path = url[cut:]
         else:
-            scheme, authority, path = _split_url(url)
-            self._host = _host_header(scheme, authority, url)
+            scheme, authority, path = split_url(url)
+            self._host = host_header(scheme, authority, url)
             self._origin = url[: len(url) - len(path)]
         if target is None:
             # requests' path_url: the path ("/" when empty) and "?query"; never the fragment.
@@ -527,7 +423,7 @@ class ClientConnection:
         ):
             cache_key = (method_b, target_b, self._host, tuple(headers._store.values()))
             try:
-                event = _REQUEST_EVENTS.get(cache_key)
+                event = REQUEST_EVENTS.get(cache_key)
             except TypeError:  # an unhashable header value: the general path names it
                 cache_key = event = None
             if event is not None:
@@ -546,7 +442,7 @@ class ClientConnection:
             try:
                 items = getattr(headers, "items", None)
                 pairs = list(items() if items is not None else headers or ())
-                lowered = {_encode_name(k).lower() for k, _ in pairs}
+                lowered = {encode_name(k).lower() for k, _ in pairs}
             except (TypeError, ValueError) as exc:
                 raise InvalidHeader(
                     f"Request headers must be a mapping or (name, value) pairs, not {headers!r}"
@@ -561,20 +457,20 @@ class ClientConnection:
             for name, value in pairs:
                 append(
                     (
-                        name.encode("latin-1") if type(name) is str else _encode_name(name),
+                        name.encode("latin-1") if type(name) is str else encode_name(name),
                         value.encode("latin-1")
                         if type(value) is str
-                        else _encode_value(name, value),
+                        else encode_value(name, value),
                     )
                 )
         except UnicodeEncodeError:
             for name, value in pairs:  # the slow path names the culprit
-                _encode_name(name)
-                _encode_value(name, value)
+                encode_name(name)
+                encode_value(name, value)
             raise
         if extra_headers:
             for name, value in extra_headers:
-                name_b = _encode_name(name)
+                name_b = encode_name(name)
                 lname = name_b.lower()
                 if lname == b"host":
                     has_host = True
@@ -582,7 +478,7 @@ class ClientConnection:
                     has_cl = True
                 elif lname == b"transfer-encoding":
                     has_te = True
-                append((name_b, _encode_value(name, value)))
+                append((name_b, encode_value(name, value)))
         if not has_host:
             out.insert(0, (b"Host", self._host))
 
@@ -626,7 +522,7 @@ class ClientConnection:
         try:
             if (
                 fastpath.ENABLED
-                and _NAMES.fullmatch(names) is not None
+                and NAMES.fullmatch(names) is not None
                 and names.count(b" ") == len(out) - 1  # no name hid a space
                 and b"\r" not in values
                 and b"\n" not in values
@@ -636,7 +532,7 @@ class ClientConnection:
             else:
                 event = h11.Request(method=method_b, target=target_b, headers=out)
         except h11.LocalProtocolError as exc:
-            event = _retry_or_refuse(method_b, target_b, out, url, exc)
+            event = retry_or_refuse(method_b, target_b, out, url, exc)
         try:
             head = conn.send(event)
             if streaming:
@@ -657,9 +553,9 @@ class ClientConnection:
             raise InvalidHeader(f"Request body does not match its framing headers: {exc}") from exc
         if cache_key is not None and not data and not streaming:
             # Accepted, framing included: the same inputs may skip straight to sending.
-            if len(_REQUEST_EVENTS) >= _REQUEST_EVENTS_MAX:
-                _REQUEST_EVENTS.clear()
-            _REQUEST_EVENTS[cache_key] = event
+            if len(REQUEST_EVENTS) >= REQUEST_EVENTS_MAX:
+                REQUEST_EVENTS.clear()
+            REQUEST_EVENTS[cache_key] = event
 
         self._request = prepared
         self._method = method_b
