@@ -15,12 +15,15 @@ A client sends the same bodiless head again and again; :data:`REQUEST_EVENTS` ke
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 import h11
 
 from .._urls import DEFAULT_PORTS
-from ..exceptions import InvalidHeader, InvalidURL
+from ..exceptions import InvalidBodyError, InvalidHeader, InvalidURL
+from ..structures import CaseInsensitiveDict
+from . import fastpath
 
 # The default ports as the authority spells them, so the Host header compares text with text;
 # WebSocket URLs use HTTP's ports (RFC 6455).
@@ -103,9 +106,192 @@ _TARGET = re.compile(rb"[\x21-\x7e]+")
 _CTL = re.compile(rb"[\r\n\0]")
 
 # (method, target, Host, header pairs) -> the h11.Request accepted for a bodiless request with
-# exactly those inputs (see send_request). Bounded: cleared when full.
+# exactly those inputs (see accepted_head). Bounded: cleared when full.
 REQUEST_EVENTS: dict[Any, h11.Request] = {}
 REQUEST_EVENTS_MAX = 256
+
+
+def encode_method(method: str | bytes | None) -> bytes:
+    """The method as bytes; one that is not a token is refused later, by checked_request."""
+    if isinstance(method, str):
+        return method.encode("ascii", "replace")
+    return bytes(method or b"")
+
+
+def request_target(path: str, target: str | bytes | None) -> bytes:
+    """The request-target: ``target`` when given, else requests' ``path_url`` of the URL.
+
+    ``path`` is the URL after its authority. ``path_url`` is the path (``/`` when empty) and
+    the ``?query``, never the fragment.
+    """
+    if target is None:
+        if "#" in path:
+            path = path[: path.index("#")]
+        if not path or path[0] == "?":
+            path = "/" + path
+        return path.encode("ascii", "replace")
+    if isinstance(target, str):
+        return target.encode("ascii", "replace")
+    return bytes(target)
+
+
+def accepted_head(method: bytes, target: bytes, host: bytes, headers: Any) -> h11.Request | None:
+    """The event built and accepted before for this very bodiless head, if any.
+
+    A client sends the same bodiless head again and again (same method, target, Host and
+    headers). h11's events are immutable and h11 only reads them, so the event built and
+    checked for the first such request serves again: that skips the encoding, our checks and
+    h11's own, which would all give the same answer. Only heads that were accepted are stored
+    (:func:`remember_head`); the key holds every input the head is built from.
+    """
+    if type(headers) is not CaseInsensitiveDict:
+        return None
+    try:
+        return REQUEST_EVENTS.get((method, target, host, tuple(headers._store.values())))
+    except TypeError:  # an unhashable header value: the general path serves it
+        return None
+
+
+def remember_head(
+    method: bytes, target: bytes, host: bytes, headers: Any, event: h11.Request
+) -> None:
+    """Store an accepted bodiless head for :func:`accepted_head`."""
+    if type(headers) is not CaseInsensitiveDict:
+        return
+    if len(REQUEST_EVENTS) >= REQUEST_EVENTS_MAX:
+        REQUEST_EVENTS.clear()
+    try:
+        REQUEST_EVENTS[(method, target, host, tuple(headers._store.values()))] = event
+    except TypeError:  # an unhashable header value: never cached
+        pass
+
+
+def encode_fields(
+    headers: Any, extra_headers: Iterable[tuple[Any, Any]], host: bytes
+) -> tuple[list[tuple[bytes, bytes]], bool, bool]:
+    """The header fields as latin-1 bytes, in order, ``Host`` first when none is given.
+
+    Also says whether a ``Content-Length`` and a ``Transfer-Encoding`` were among them.
+    """
+    if type(headers) is CaseInsensitiveDict:
+        # The store holds (original-case name, value) under the lowercased name: reading it
+        # directly avoids the MutableMapping item machinery on the hot path.
+        store = headers._store
+        pairs: Iterable[tuple[Any, Any]] = store.values()
+        has_host = "host" in store
+        has_cl = "content-length" in store
+        has_te = "transfer-encoding" in store
+    else:
+        try:
+            items = getattr(headers, "items", None)
+            pairs = list(items() if items is not None else headers or ())
+            lowered = {encode_name(k).lower() for k, _ in pairs}
+        except (TypeError, ValueError) as exc:
+            raise InvalidHeader(
+                f"Request headers must be a mapping or (name, value) pairs, not {headers!r}"
+            ) from exc
+        has_host = b"host" in lowered
+        has_cl = b"content-length" in lowered
+        has_te = b"transfer-encoding" in lowered
+
+    out: list[tuple[bytes, bytes]] = []
+    append = out.append
+    try:
+        for name, value in pairs:
+            append(
+                (
+                    name.encode("latin-1") if type(name) is str else encode_name(name),
+                    value.encode("latin-1") if type(value) is str else encode_value(name, value),
+                )
+            )
+    except UnicodeEncodeError:
+        for name, value in pairs:  # the slow path names the culprit
+            encode_name(name)
+            encode_value(name, value)
+        raise
+    if extra_headers:
+        for name, value in extra_headers:
+            name_b = encode_name(name)
+            lname = name_b.lower()
+            if lname == b"host":
+                has_host = True
+            elif lname == b"content-length":
+                has_cl = True
+            elif lname == b"transfer-encoding":
+                has_te = True
+            append((name_b, encode_value(name, value)))
+    if not has_host:
+        out.insert(0, (b"Host", host))
+    return out, has_cl, has_te
+
+
+def body_bytes(body: object, streaming: bool | None) -> tuple[bytes | bytearray | memoryview, bool]:
+    """The body as the bytes that go out with the head, and whether its length is known.
+
+    None, bytes and str have a length; bytearray and memoryview too (copied unless the body is
+    explicitly streamed, where the caller passes that very object to ``send_body``). Anything
+    else is streamed after the head, so no bytes go with it, and ``streaming=False`` refuses it.
+    """
+    if body is None:
+        return b"", streaming is not True  # an explicitly streamed body with none given
+    if isinstance(body, bytes):
+        return body, True
+    if isinstance(body, str):
+        return body.encode("utf-8"), True
+    if isinstance(body, (bytearray, memoryview)):
+        return (bytes(body) if not streaming else body), True
+    if streaming is False:
+        raise InvalidBodyError(
+            f"streaming=False needs a body of bytes, str or None, not {type(body)}"
+        )
+    return b"", False
+
+
+def add_framing(
+    fields: list[tuple[bytes, bytes]], has_cl: bool, has_te: bool, sized: bool, length: int
+) -> list[tuple[bytes, bytes]]:
+    """Frame the body: the fields with ``Content-Length`` or ``Transfer-Encoding`` settled.
+
+    A body with neither header gets a ``Content-Length`` when sized (and not empty) and
+    ``Transfer-Encoding: chunked`` when streamed. Never both on the wire (RFC 9112 section
+    6.2): ``Transfer-Encoding`` wins, as it would at the recipient.
+    """
+    if has_cl and has_te:
+        fields = [pair for pair in fields if pair[0].lower() != b"content-length"]
+        has_cl = False
+    if not has_cl and not has_te:
+        if not sized:
+            fields.append((b"Transfer-Encoding", b"chunked"))
+        elif length:
+            fields.append((b"Content-Length", str(length).encode("ascii")))
+    return fields
+
+
+def checked_request(
+    method: bytes, target: bytes, fields: list[tuple[bytes, bytes]], url: str
+) -> h11.Request:
+    """The ``h11.Request`` for a head, or an error that says what in it is not allowed.
+
+    Refuses what could smuggle a second header or request: a name that is not a token, a CR,
+    LF or NUL in a value. Checked over all fields at once (two C-level joins and scans instead
+    of two regex matches per field), after which h11 is told the fields are clean; it still
+    checks the method, target, Host and body framing itself.
+    """
+    names = b" ".join([name for name, _ in fields])
+    values = b" ".join([value for _, value in fields])
+    try:
+        if (
+            fastpath.ENABLED
+            and NAMES.fullmatch(names) is not None
+            and names.count(b" ") == len(fields) - 1  # no name hid a space
+            and b"\r" not in values
+            and b"\n" not in values
+            and b"\0" not in values
+        ):
+            return fastpath.trusted_request(method, target, fields)
+        return h11.Request(method=method, target=target, headers=fields)
+    except h11.LocalProtocolError as exc:
+        return retry_or_refuse(method, target, fields, url, exc)
 
 
 def retry_or_refuse(

@@ -40,20 +40,22 @@ import h11
 from ..exceptions import (
     ChunkedEncodingError,
     ConnectionError,
-    InvalidBodyError,
     InvalidHeader,
+    InvalidURL,
     RemoteDisconnected,
 )
 from ..structures import CaseInsensitiveDict
 from . import decoders, fastpath
 from ._head import (
-    NAMES,
-    REQUEST_EVENTS,
-    REQUEST_EVENTS_MAX,
-    encode_name,
-    encode_value,
+    accepted_head,
+    add_framing,
+    body_bytes,
+    checked_request,
+    encode_fields,
+    encode_method,
     host_header,
-    retry_or_refuse,
+    remember_head,
+    request_target,
     split_url,
 )
 from .events import (
@@ -380,10 +382,10 @@ class ClientConnection:
         if conn.our_state is not h11.IDLE:
             raise RuntimeError(f"cannot send a request in state {conn.our_state!r}")
 
-        method = prepared.method
-        method_b = method.encode("ascii", "replace") if isinstance(method, str) else bytes(method)
-
+        method = encode_method(prepared.method)
         url = prepared.url
+        if url is None:
+            raise InvalidURL("Invalid URL None: No scheme supplied")
         # A connection talks to one origin: when the URL starts with the last one, the Host
         # value is known and the rest of the URL is the target, without parsing anything.
         origin = self._origin
@@ -394,174 +396,57 @@ class ClientConnection:
             scheme, authority, path = split_url(url)
             self._host = host_header(scheme, authority, url)
             self._origin = url[: len(url) - len(path)]
-        if target is None:
-            # requests' path_url: the path ("/" when empty) and "?query"; never the fragment.
-            if "#" in path:
-                path = path[: path.index("#")]
-            if not path or path[0] == "?":
-                path = "/" + path
-            target_b = path.encode("ascii", "replace")
-        elif isinstance(target, str):
-            target_b = target.encode("ascii", "replace")
-        else:
-            target_b = bytes(target)
+        target_b = request_target(path, target)
+        self._buffer_body = self._buffer_default if buffer_body is None else buffer_body
 
         headers = prepared.headers
         body = prepared.body
-        # A client sends the same bodiless head again and again (same method, target, Host and
-        # headers). h11's events are immutable and h11 only reads them, so the event built and
-        # checked for the first such request is reused: that skips the encoding, our checks
-        # and h11's own, which would all give the same answer again. Only heads that were
-        # accepted are stored; the key holds every input the head is built from.
-        self._buffer_body = self._buffer_default if buffer_body is None else buffer_body
-        cache_key: Any = None
-        if (
-            body is None
-            and streaming is None
-            and not extra_headers
-            and type(headers) is CaseInsensitiveDict
-        ):
-            cache_key = (method_b, target_b, self._host, tuple(headers._store.values()))
-            try:
-                event = REQUEST_EVENTS.get(cache_key)
-            except TypeError:  # an unhashable header value: the general path names it
-                cache_key = event = None
+        bodiless = body is None and streaming is None and not extra_headers
+        if bodiless:
+            event = accepted_head(method, target_b, self._host, headers)
             if event is not None:
-                return self._send_head(event, prepared, method_b)
+                return self._send_head(event, prepared, method)
 
-        # Headers, in the request's order, encoded once.
-        if type(headers) is CaseInsensitiveDict:
-            # The store holds (original-case name, value) under the lowercased name: reading it
-            # directly avoids the MutableMapping item machinery on the hot path.
-            store = headers._store
-            pairs: Iterable[tuple[Any, Any]] = store.values()
-            has_host = "host" in store
-            has_cl = "content-length" in store
-            has_te = "transfer-encoding" in store
-        else:
-            try:
-                items = getattr(headers, "items", None)
-                pairs = list(items() if items is not None else headers or ())
-                lowered = {encode_name(k).lower() for k, _ in pairs}
-            except (TypeError, ValueError) as exc:
-                raise InvalidHeader(
-                    f"Request headers must be a mapping or (name, value) pairs, not {headers!r}"
-                ) from exc
-            has_host = b"host" in lowered
-            has_cl = b"content-length" in lowered
-            has_te = b"transfer-encoding" in lowered
-
-        out: list[tuple[bytes, bytes]] = []
-        append = out.append
-        try:
-            for name, value in pairs:
-                append(
-                    (
-                        name.encode("latin-1") if type(name) is str else encode_name(name),
-                        value.encode("latin-1")
-                        if type(value) is str
-                        else encode_value(name, value),
-                    )
-                )
-        except UnicodeEncodeError:
-            for name, value in pairs:  # the slow path names the culprit
-                encode_name(name)
-                encode_value(name, value)
-            raise
-        if extra_headers:
-            for name, value in extra_headers:
-                name_b = encode_name(name)
-                lname = name_b.lower()
-                if lname == b"host":
-                    has_host = True
-                elif lname == b"content-length":
-                    has_cl = True
-                elif lname == b"transfer-encoding":
-                    has_te = True
-                append((name_b, encode_value(name, value)))
-        if not has_host:
-            out.insert(0, (b"Host", self._host))
-
-        # `sized`: the body's length is known here; `streaming`: the body follows the head.
-        sized = True
-        if body is None:
-            data = b""
-            sized = streaming is not True  # an explicitly streamed body with none given
-        elif isinstance(body, bytes):
-            data = body
-        elif isinstance(body, str):
-            data = body.encode("utf-8")
-        elif isinstance(body, (bytearray, memoryview)):
-            data = bytes(body) if not streaming else body  # type: ignore[assignment]
-        else:
-            data = b""
-            sized = False
-            if streaming is False:
-                raise InvalidBodyError(
-                    f"streaming=False needs a body of bytes, str or None, not {type(body)}"
-                )
+        fields, has_cl, has_te = encode_fields(headers, extra_headers, self._host)
+        data, sized = body_bytes(body, streaming)
         if streaming is None:
             streaming = not sized
-        if has_cl and has_te:
-            # Never both on the wire: Transfer-Encoding wins, as it would at the recipient.
-            out = [pair for pair in out if pair[0].lower() != b"content-length"]
-            append = out.append
-            has_cl = False
-        if not has_cl and not has_te:
-            if not sized:
-                append((b"Transfer-Encoding", b"chunked"))
-            elif data:
-                append((b"Content-Length", str(len(data)).encode("ascii")))
+        fields = add_framing(fields, has_cl, has_te, sized, len(data))
+        event = checked_request(method, target_b, fields, url)
+        wire = self._send_framed(event, data, streaming)
+        if bodiless:  # accepted, framing included: the same inputs may skip to sending
+            remember_head(method, target_b, self._host, headers, event)
 
-        # Refuse what could smuggle a second header or request: a name that is not a token, a
-        # CR, LF or NUL in a value. Checked over all fields at once (two C-level joins and
-        # scans instead of two regex matches per field), after which h11 is told the fields
-        # are clean; it still checks the method, target, Host and body framing itself.
-        names = b" ".join([name for name, _ in out])
-        values = b" ".join([value for _, value in out])
-        try:
-            if (
-                fastpath.ENABLED
-                and NAMES.fullmatch(names) is not None
-                and names.count(b" ") == len(out) - 1  # no name hid a space
-                and b"\r" not in values
-                and b"\n" not in values
-                and b"\0" not in values
-            ):
-                event = fastpath.trusted_request(method_b, target_b, out)
-            else:
-                event = h11.Request(method=method_b, target=target_b, headers=out)
-        except h11.LocalProtocolError as exc:
-            event = retry_or_refuse(method_b, target_b, out, url, exc)
+        self._request = prepared
+        self._method = method
+        self._streaming = streaming
+        self._phase = _HEAD
+        return wire
+
+    def _send_framed(
+        self, event: h11.Request, data: bytes | bytearray | memoryview, streaming: bool
+    ) -> bytes:
+        """The head's bytes, then the body's when it goes out with the head, and the end."""
+        conn = self._h11
         try:
             head = conn.send(event)
             if streaming:
-                wire = head
-            elif data:
+                return head
+            if data:
                 # The passthrough variant hands back the body object uncopied: one join below
                 # is the only copy of a large body.
-                pieces = conn.send_with_data_passthrough(h11.Data(data=data)) or []
+                # h11 takes any bytes-like body though its stubs say bytes.
+                chunk = h11.Data(data=data)  # type: ignore[arg-type]
+                pieces = conn.send_with_data_passthrough(chunk) or []
                 pieces.append(conn.send(_END))
                 pieces.insert(0, head)
-                wire = b"".join(pieces)
-            else:
-                wire = head + conn.send(_END)
+                return b"".join(pieces)
+            return head + conn.send(_END)
         except h11.LocalProtocolError as exc:
             # h11 accepted the head but not its framing (e.g. a body longer than its
             # Content-Length): h11 is now in ERROR, so this connection is done.
             self._phase = _ERROR
             raise InvalidHeader(f"Request body does not match its framing headers: {exc}") from exc
-        if cache_key is not None and not data and not streaming:
-            # Accepted, framing included: the same inputs may skip straight to sending.
-            if len(REQUEST_EVENTS) >= REQUEST_EVENTS_MAX:
-                REQUEST_EVENTS.clear()
-            REQUEST_EVENTS[cache_key] = event
-
-        self._request = prepared
-        self._method = method_b
-        self._streaming = streaming
-        self._phase = _HEAD
-        return wire
 
     def _send_head(self, event: h11.Request, prepared: Any, method_b: bytes) -> bytes:
         """Send a bodiless request whose head was built and accepted before."""
