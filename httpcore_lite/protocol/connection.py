@@ -6,7 +6,8 @@ h11 does the HTTP/1.1 parsing and framing. This module adds what a requests-comp
 needs on top of it, and nothing that touches the outside world:
 
 * turning a ``PreparedRequest`` into an h11 request (request-target, ``Host``, header encoding,
-  refusal of CR/LF/NUL before a single byte is produced, body framing);
+  refusal of CR/LF/NUL before a single byte is produced, body framing), done step by step in
+  :mod:`._head`; this module keeps the origin's ``Host`` and hands the head to h11;
 * interim 1xx responses (absorbed, or returned as events on request; bounded in number), and
   the end of the cycle on ``101`` and on a ``2xx`` to ``CONNECT``, where the bytes that follow
   belong to another protocol;
@@ -15,7 +16,10 @@ needs on top of it, and nothing that touches the outside world:
   splits it: a bad head is a :class:`~httpcore_lite.exceptions.ConnectionError`, a broken body
   is a :class:`~httpcore_lite.exceptions.ChunkedEncodingError`;
 * optionally (per request) buffering and content-decoding the body into a ``Response``;
-* the state of the cycle as data (:attr:`ClientConnection.our_state`, ``their_state``).
+* the state of the cycle as data: one field holding the peer's :class:`State`, from which our
+  side follows by a table (:attr:`ClientConnection.our_state`, ``their_state``).
+
+Every reliance on h11's internals goes through :mod:`.fastpath`, behind its one switch.
 
 What the core reads from a request (a ``PreparedRequest`` or any object with these attributes):
 ``method`` (str or bytes), ``url`` (an absolute ``http``/``https`` URL, already quoted),
@@ -103,12 +107,26 @@ _VERSIONS = {b"1.1": "1.1", b"1.0": "1.0"}
 # A whole status line at the start of a head that then broke off.
 _STATUS_LINE = re.compile(rb"HTTP/1\.[01] [0-9]{3}[^\r\n]*\r?\n")
 
-# Phases of one request/response cycle, as far as receiving is concerned.
-_IDLE = 0  # no request sent in this cycle
-_HEAD = 1  # request sent (or being sent), waiting for the final response head
-_BODY = 2  # head received, body in progress
-_DONE = 3  # ResponseComplete emitted
-_ERROR = 4  # an error was raised; the connection is unusable
+# The cycle's state is one field, the peer's side as State says it (their_state). Our side is
+# derived from it and from whether a streaming body is still due (our_state). The members are
+# bound to module names so that the hot path compares identities without attribute lookups.
+_IDLE = State.IDLE  # no request sent in this cycle
+_HEAD = State.SEND_RESPONSE  # request sent (or being sent), waiting for the final response head
+_BODY = State.SEND_BODY  # final head received, body in progress
+_DONE = State.DONE  # ResponseComplete emitted
+_SWITCHED = State.SWITCHED  # ResponseComplete emitted; the stream belongs to another protocol
+_ERROR = State.ERROR  # an error was raised; the connection is unusable
+
+# Our side in each phase of theirs, while no streaming body is due (which makes it SEND_BODY
+# until end_body, unless an error ended everything).
+_OUR_STATE = {
+    _IDLE: State.IDLE,
+    _HEAD: State.DONE,
+    _BODY: State.DONE,
+    _DONE: State.DONE,
+    _SWITCHED: State.DONE,
+    _ERROR: State.ERROR,
+}
 
 
 _CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,16}")  # a chunk line the core frames itself
@@ -169,7 +187,6 @@ class ClientConnection:
         "_interim",
         "_max_interim",
         "_interim_count",
-        "_handed_over",
         "_max_head_size",
         "_max_header_count",
         "_phase",
@@ -205,7 +222,6 @@ class ClientConnection:
         self._interim = interim_responses
         self._max_interim = max_interim_responses
         self._interim_count = 0
-        self._handed_over = False
         self._max_head_size = max_head_size
         self._max_header_count = max_header_count
         self._h11 = h11.Connection(h11.CLIENT, max_incomplete_event_size=max_head_size)
@@ -249,11 +265,9 @@ class ClientConnection:
         ``ERROR`` after any error.
         """
         phase = self._phase
-        if phase == _ERROR:
-            return State.ERROR
-        if self._streaming:
+        if self._streaming and phase is not _ERROR:
             return State.SEND_BODY
-        return State.IDLE if phase == _IDLE else State.DONE
+        return _OUR_STATE[phase]
 
     @property
     def their_state(self) -> State:
@@ -264,14 +278,7 @@ class ClientConnection:
         after :class:`ResponseComplete`; ``SWITCHED`` when the cycle ended by handing the
         connection over (101, ``CONNECT`` 2xx); ``ERROR`` after any error.
         """
-        phase = self._phase
-        if phase == _HEAD:
-            return State.SEND_RESPONSE
-        if phase == _BODY:
-            return State.SEND_BODY
-        if phase == _DONE:
-            return State.SWITCHED if self._handed_over else State.DONE
-        return State.ERROR if phase == _ERROR else State.IDLE
+        return self._phase
 
     @property
     def reusable(self) -> bool:
@@ -285,13 +292,13 @@ class ClientConnection:
         :class:`ResponseComplete` on, final for the cycle.
         """
         phase = self._phase
-        if phase == _IDLE:
+        if phase is _IDLE:
             return self._h11.our_state is h11.IDLE and not self._dead
         # h11 moves our side to MUST_CLOSE instead of DONE when either head disabled
         # keep-alive, so `our_state is DONE` carries that rule also when h11 never saw the
         # body (their side then stays in SEND_BODY: the core framed the body, see _receive_body).
         return (
-            phase == _DONE
+            phase is _DONE
             and not self._dead
             and self._h11.our_state is h11.DONE
             and (self._bypassed or self._h11.their_state is h11.DONE)
@@ -316,9 +323,9 @@ class ClientConnection:
     def start_next_cycle(self) -> None:
         """Forget the finished cycle so that the next :meth:`send_request` may follow."""
         phase = self._phase
-        if phase == _IDLE:
+        if phase is _IDLE:
             return
-        if phase != _DONE or self._dead:
+        if phase is not _DONE or self._dead:
             raise RuntimeError("this connection cannot carry another request")
         if self._bypassed:
             # h11 never saw the end of the body, so it cannot start a cycle: a fresh h11 takes
@@ -376,7 +383,7 @@ class ClientConnection:
         ``False`` refuses a body that is not None, bytes or str. ``buffer_body`` overrides the
         connection's default for this one request.
         """
-        if self._phase != _IDLE:
+        if self._phase is not _IDLE:
             raise RuntimeError("a request is already in progress; call start_next_cycle() first")
         conn = self._h11
         if conn.our_state is not h11.IDLE:
@@ -506,16 +513,18 @@ class ClientConnection:
         if self._chunked:
             return self._receive_chunked(data)
         phase = self._phase
-        if phase == _DONE:
-            if self._handed_over and data:
+        if phase is _DONE:
+            # Anything after the response, even EOF, means this connection is finished.
+            self._dead = True
+            return []
+        if phase is _SWITCHED:
+            if data:
                 raise RuntimeError(
                     "the connection was handed over to another protocol: read the stream "
                     "directly (trailing_data holds what arrived with the head)"
                 )
-            # Anything after the response, even EOF, means this connection is finished.
-            self._dead = True
             return []
-        if phase == _IDLE:
+        if phase is _IDLE:
             # Nothing asked, so nothing may arrive: a stale keep-alive connection that the
             # server closed, or one that received garbage. Either way it must not be used.
             self._dead = True
@@ -523,7 +532,7 @@ class ClientConnection:
                 self._phase = _ERROR
                 raise ConnectionError("Received data while no request was in progress")
             return []
-        if phase == _ERROR:
+        if phase is _ERROR:
             raise ConnectionError("Connection is unusable after an earlier error")
 
         conn = self._h11
@@ -532,7 +541,7 @@ class ClientConnection:
         else:
             self._dead = True  # whatever the headers said, the peer has gone
         rest = b""
-        if phase == _HEAD and fastpath.ENABLED and type(data) is bytes:
+        if phase is _HEAD and fastpath.ENABLED and type(data) is bytes:
             # h11 gets the head only: the body that came with it is then framed by the core
             # (see the NEED_DATA branch below) instead of going through h11's buffer and events.
             end = data.find(b"\r\n\r\n") + 4
@@ -573,7 +582,7 @@ class ClientConnection:
                     )
                     break
                 elif event is h11.NEED_DATA or event is h11.PAUSED:
-                    if self._phase == _BODY and fastpath.ENABLED:
+                    if self._phase is _BODY and fastpath.ENABLED:
                         # h11 has parsed the head and holds no body byte: the core may frame
                         # the rest of the body itself (see _receive_body, _receive_chunked).
                         framing, left, length = fastpath.body_framing(conn)
@@ -612,7 +621,7 @@ class ClientConnection:
                 events.extend(self._receive_body(rest))
             elif self._chunked:
                 events.extend(self._receive_chunked(rest))
-            elif self._handed_over:
+            elif self._phase is _SWITCHED:
                 self.trailing_data += rest  # 101 or CONNECT: the next protocol's first bytes
             else:
                 events.extend(self.receive_data(rest))  # as if it had come in a second read
@@ -766,8 +775,8 @@ class ClientConnection:
         """End a cycle whose connection now belongs to another protocol (101, CONNECT 2xx)."""
         self.trailing_data = self._h11.trailing_data[0]
         self._dead = True  # never reusable for HTTP/1.1 again
-        self._handed_over = True
         self._complete(events)
+        self._phase = _SWITCHED
 
     def _complete(self, events: list[Event], trailers: Any = None) -> None:
         self._phase = _DONE
@@ -795,7 +804,7 @@ class ClientConnection:
         phase = self._phase
         self._phase = _ERROR
         self._body = []
-        if phase == _BODY:
+        if phase is _BODY:
             return ChunkedEncodingError(f"Response body ended or was framed badly: {exc}")
         if not self._got_data:
             return RemoteDisconnected("Remote end closed connection without response")
