@@ -36,8 +36,8 @@ stream, or the in-memory pipe) and the clock.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 import h11
 
@@ -48,7 +48,6 @@ from ..exceptions import (
     InvalidURL,
     RemoteDisconnected,
 )
-from ..structures import CaseInsensitiveDict
 from . import decoders, fastpath
 from ._head import (
     accepted_head,
@@ -72,12 +71,14 @@ from .events import (
 )
 from .state import State
 
+if TYPE_CHECKING:
+    from ..models import Response
+
 __all__ = [
     "DEFAULT_MAX_HEAD_SIZE",
     "DEFAULT_MAX_HEADER_COUNT",
     "DEFAULT_MAX_INTERIM_RESPONSES",
     "ClientConnection",
-    "build_response",
     "finish_response",
 ]
 
@@ -785,11 +786,11 @@ class ClientConnection:
             # rest), or sent more than the response: never trust this connection again.
             self._dead = True
         if self._buffer_body and self._started is not None:
-            response = _new_response(self._started, self._request)
+            response = (_build_response or _load_build_response())(self._started, self._request)
             body = b"".join(self._body) if len(self._body) != 1 else self._body[0]
             self._body = []
             try:
-                _attach_body(response, body)
+                finish_response(response, body)
             except Exception:
                 self._dead = True
                 raise
@@ -825,61 +826,19 @@ class ClientConnection:
 
 # -- responses ----------------------------------------------------------------------------
 
-_response_deps: tuple[Any, Any] | None = None
+_build_response: Callable[[ResponseStarted, object], Response] | None = None
 
 
-def _load_response_deps() -> tuple[Any, Any]:
-    """Import models and utils on first use: they sit above this layer and import a lot."""
-    global _response_deps
-    from ..models import Response
-    from ..utils import get_encoding_from_headers
+def _load_build_response() -> Callable[[ResponseStarted, object], Response]:
+    """Import models on first use: the core itself needs it only for ``buffer_body=True``."""
+    global _build_response
+    from ..models import build_response
 
-    _response_deps = (Response, get_encoding_from_headers)
-    return _response_deps
-
-
-class _PendingBody:
-    """``Response.raw`` of a response built from its head alone, until its body is attached.
-
-    Reading ``content``, ``text`` or ``iter_content`` then raises instead of quietly giving
-    None, which is what a requests ``Response`` with no ``raw`` does.
-    """
-
-    __slots__ = ()
-
-    def _unfinished(self, *args: Any, **kwargs: Any) -> Any:
-        raise RuntimeError(
-            "The body of this response has not been attached yet: pass the body bytes to "
-            "httpcore_lite.protocol.finish_response(), or set response.raw to a stream"
-        )
-
-    read = stream = read_all = _unfinished
-
-    def close(self) -> None:
-        """Nothing to close: there is no stream behind it."""
-
-    def release_conn(self) -> None:
-        """Nothing to release."""
+    _build_response = build_response
+    return build_response
 
 
-_PENDING = _PendingBody()
-
-
-def build_response(started: ResponseStarted, request: Any) -> Any:
-    """Build a ``models.Response`` from a response head; the body is not attached yet.
-
-    Finish it with :func:`finish_response` once the body is read (or set ``raw`` to a stream
-    object, as the blocking transport does); until then reading ``content`` raises
-    ``RuntimeError``. Header fields that repeat are joined with ``", "`` under the first
-    spelling of the name, as urllib3's header dict does, so ``Set-Cookie`` lines survive in
-    ``headers`` (the separate lines live in ``ResponseStarted.headers``).
-    """
-    response = _new_response(started, request)
-    response.raw = _PENDING
-    return response
-
-
-def finish_response(response: Any, body: bytes) -> Any:
+def finish_response(response: Response, body: bytes) -> Response:
     """Attach the whole, undecoded body to a response from :func:`build_response`.
 
     ``body`` is the concatenated :class:`BodyData` pieces; it is content-decoded here (bounded,
@@ -887,27 +846,10 @@ def finish_response(response: Any, body: bytes) -> Any:
     ``content``, ``text`` and ``json()`` then work as for any buffered response.
     Raises :class:`~httpcore_lite.exceptions.ContentDecodingError` for bad compressed content.
     """
-    _attach_body(response, body)
-    response.raw = None
-    return response
-
-
-def _attach_body(response: Any, body: bytes) -> None:
     encoding = response.headers.get("content-encoding")
     if encoding and body:
         body = decoders.decode_all(encoding, body)
     response._content = body
     response._content_consumed = True
-
-
-def _new_response(started: ResponseStarted, request: Any) -> Any:
-    deps = _response_deps or _load_response_deps()
-    response = deps[0]()
-    response.status_code = started.status_code
-    response.reason = started.reason
-    response.headers = headers = CaseInsensitiveDict.from_fields(started.headers)
-    response.encoding = deps[1](headers)
-    if request is not None:
-        response.url = request.url
-        response.request = request
+    response.raw = None
     return response
