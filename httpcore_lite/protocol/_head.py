@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 import h11
 
@@ -24,6 +24,38 @@ from .._urls import DEFAULT_PORTS
 from ..exceptions import InvalidBodyError, InvalidHeader, InvalidURL
 from ..structures import CaseInsensitiveDict
 from . import fastpath
+
+if TYPE_CHECKING:
+    from typing import Protocol, TypeAlias
+
+    class HeaderItems(Protocol):
+        """A mapping of header fields, as far as the core reads one."""
+
+        def items(self) -> Iterable[tuple[object, object]]: ...
+
+    #: Request headers: a mapping (a ``CaseInsensitiveDict`` is read fastest) or pairs. Names
+    #: and values are str or bytes; anything else is refused with ``InvalidHeader``.
+    HeaderSource: TypeAlias = HeaderItems | Iterable[tuple[object, object]] | None
+
+    class OutgoingRequest(Protocol):
+        """What the core reads from a request: a ``PreparedRequest`` or any such object.
+
+        Checked by mypy only: at run time the core reads the four attributes, nothing else.
+        """
+
+        @property
+        def method(self) -> str | bytes | None: ...
+        @property
+        def url(self) -> str | None: ...
+        @property
+        def headers(self) -> HeaderSource: ...
+        @property
+        def body(self) -> object: ...
+
+    _Pairs: TypeAlias = Iterable[tuple[object, object]]
+
+    #: The cache key of a bodiless head: method, target, Host and the header store's pairs.
+    HeadKey: TypeAlias = tuple[bytes, bytes, bytes, tuple[tuple[str, object], ...]]
 
 # The default ports as the authority spells them, so the Host header compares text with text;
 # WebSocket URLs use HTTP's ports (RFC 6455).
@@ -71,7 +103,7 @@ def host_header(scheme: str, authority: str, url: str) -> bytes:
         raise InvalidURL(f"Invalid host in URL {url!r}") from exc
 
 
-def encode_name(name: Any) -> bytes:
+def encode_name(name: object) -> bytes:
     if type(name) is bytes:
         return name
     if isinstance(name, str):
@@ -84,7 +116,7 @@ def encode_name(name: Any) -> bytes:
     raise InvalidHeader(f"Header name {name!r} must be of type str or bytes, not {type(name)}")
 
 
-def encode_value(name: Any, value: Any) -> bytes:
+def encode_value(name: object, value: object) -> bytes:
     if type(value) is bytes:
         return value
     if isinstance(value, str):
@@ -107,7 +139,7 @@ _CTL = re.compile(rb"[\r\n\0]")
 
 # (method, target, Host, header pairs) -> the h11.Request accepted for a bodiless request with
 # exactly those inputs (see accepted_head). Bounded: cleared when full.
-REQUEST_EVENTS: dict[Any, h11.Request] = {}
+REQUEST_EVENTS: dict[HeadKey, h11.Request] = {}
 REQUEST_EVENTS_MAX = 256
 
 
@@ -135,7 +167,9 @@ def request_target(path: str, target: str | bytes | None) -> bytes:
     return bytes(target)
 
 
-def accepted_head(method: bytes, target: bytes, host: bytes, headers: Any) -> h11.Request | None:
+def accepted_head(
+    method: bytes, target: bytes, host: bytes, headers: HeaderSource
+) -> h11.Request | None:
     """The event built and accepted before for this very bodiless head, if any.
 
     A client sends the same bodiless head again and again (same method, target, Host and
@@ -153,7 +187,7 @@ def accepted_head(method: bytes, target: bytes, host: bytes, headers: Any) -> h1
 
 
 def remember_head(
-    method: bytes, target: bytes, host: bytes, headers: Any, event: h11.Request
+    method: bytes, target: bytes, host: bytes, headers: HeaderSource, event: h11.Request
 ) -> None:
     """Store an accepted bodiless head for :func:`accepted_head`."""
     if type(headers) is not CaseInsensitiveDict:
@@ -167,7 +201,7 @@ def remember_head(
 
 
 def encode_fields(
-    headers: Any, extra_headers: Iterable[tuple[Any, Any]], host: bytes
+    headers: HeaderSource, extra_headers: Iterable[tuple[object, object]], host: bytes
 ) -> tuple[list[tuple[bytes, bytes]], bool, bool]:
     """The header fields as latin-1 bytes, in order, ``Host`` first when none is given.
 
@@ -177,14 +211,15 @@ def encode_fields(
         # The store holds (original-case name, value) under the lowercased name: reading it
         # directly avoids the MutableMapping item machinery on the hot path.
         store = headers._store
-        pairs: Iterable[tuple[Any, Any]] = store.values()
+        pairs: Iterable[tuple[object, object]] = store.values()
         has_host = "host" in store
         has_cl = "content-length" in store
         has_te = "transfer-encoding" in store
     else:
         try:
             items = getattr(headers, "items", None)
-            pairs = list(items() if items is not None else headers or ())
+            # Without an items() method, headers can only be the pairs themselves.
+            pairs = list(items() if items is not None else cast("_Pairs", headers or ()))
             lowered = {encode_name(k).lower() for k, _ in pairs}
         except (TypeError, ValueError) as exc:
             raise InvalidHeader(

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import h11
 
@@ -72,7 +72,10 @@ from .events import (
 from .state import State
 
 if TYPE_CHECKING:
+    from h11._headers import Headers
+
     from ..models import Response
+    from ._head import OutgoingRequest
 
 __all__ = [
     "DEFAULT_MAX_HEAD_SIZE",
@@ -230,7 +233,7 @@ class ClientConnection:
         self._origin = "\0"
         self._host = b""
         self._phase = _IDLE
-        self._request: Any = None
+        self._request: OutgoingRequest | None = None
         self._method = b""
         self._started: ResponseStarted | None = None
         self._body: list[bytes] = []
@@ -248,7 +251,7 @@ class ClientConnection:
         self._chunk_left = 0
         self._chunk_held = b""
         #: The ``Response`` of the finished cycle (``buffer_body=True`` only), else None.
-        self.response: Any = None
+        self.response: Response | None = None
         #: Bytes that arrived after a ``101`` or a ``2xx`` to ``CONNECT``: they belong to the
         #: protocol the connection switched to (for a tunnel: the start of the TLS handshake).
         #: Whether the peer had already closed shows as ``their_state`` and ``reusable``; read
@@ -354,7 +357,7 @@ class ClientConnection:
 
     def send_request(
         self,
-        prepared: Any,
+        prepared: OutgoingRequest,
         target: str | bytes | None = None,
         extra_headers: Iterable[tuple[str | bytes, str | bytes]] = (),
         *,
@@ -456,7 +459,7 @@ class ClientConnection:
             self._phase = _ERROR
             raise InvalidHeader(f"Request body does not match its framing headers: {exc}") from exc
 
-    def _send_head(self, event: h11.Request, prepared: Any, method_b: bytes) -> bytes:
+    def _send_head(self, event: h11.Request, prepared: OutgoingRequest, method_b: bytes) -> bytes:
         """Send a bodiless request whose head was built and accepted before."""
         conn = self._h11
         try:
@@ -574,7 +577,7 @@ class ClientConnection:
                     self._phase = _BODY
                 elif kind is h11.EndOfMessage:
                     # Trailers, rarely any: h11's field list read directly (no call) when it can.
-                    fields: Any = event.headers  # type: ignore[union-attr]
+                    fields = event.headers  # type: ignore[union-attr]
                     self._complete(
                         events,
                         fields
@@ -735,7 +738,7 @@ class ClientConnection:
             self._complete(events)
         return events
 
-    def _fields(self, headers: Any) -> Fields:
+    def _fields(self, headers: Headers) -> Fields:
         """h11's fields as (name, value) str pairs, wire case and order; their number bounded."""
         if fastpath.ENABLED:
             triples = fastpath.header_triples(headers)
@@ -779,7 +782,7 @@ class ClientConnection:
         self._complete(events)
         self._phase = _SWITCHED
 
-    def _complete(self, events: list[Event], trailers: Any = None) -> None:
+    def _complete(self, events: list[Event], trailers: Headers | None = None) -> None:
         self._phase = _DONE
         if self._streaming or self._h11.trailing_data[0]:
             # The server answered before the whole request body arrived (it may not read the
