@@ -1,24 +1,16 @@
 """
-Sessions: settings that persist across requests (headers, cookies, auth, proxies, adapters) and
-the redirect machinery.
+Sessions: settings that persist across requests (headers, cookies, auth, proxies, adapters).
 
 A :class:`Session` is what keeps connections alive: every request made through one goes to the
 same mounted adapters, so a second request to an origin reuses the first one's connection.
 
-Two things here go beyond a plain port of requests' behaviour:
+Redirects are followed by :class:`~httpcore_lite.redirects.SessionRedirectMixin`, which lives in
+:mod:`httpcore_lite.redirects` with the security rules each hop obeys and is re-exported here,
+where requests has it.
 
-* **Redirect security.** Secrets do not follow a redirect to another origin: ``Authorization`` is
-  dropped on a host change or a downgrade from https to http (and with it the response hooks of
-  auth handlers, so digest auth never answers another host's challenge), ``Cookie`` and
-  ``Proxy-Authorization`` headers are rebuilt for the new URL only, cookies a redirect response
-  sets stay scoped to the host that set them, no body is re-sent after a 303 (or any redirect
-  that is not 307/308), a redirect may only leave its origin for an ``http``/``https`` URL, and a
-  redirect response's body is discarded *without being decoded* (a compressed bomb on a 3xx is
-  never inflated).
-* **The hot path.** Per request we read exactly the environment variables that matter, one live
-  lookup each (never a scan of the whole environment, never a cache: a variable changed
-  between two requests takes effect on the second), and skip cookie-jar work when there are no
-  cookies.
+On the hot path, per request we read exactly the environment variables that matter, one live
+lookup each (never a scan of the whole environment, never a cache: a variable changed between
+two requests takes effect on the second), and skip cookie-jar work when there are no cookies.
 """
 
 from __future__ import annotations
