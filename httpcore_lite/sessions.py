@@ -66,16 +66,16 @@ if TYPE_CHECKING:
         CookiesType,
         DataType,
         FilesType,
+        GetKwargs,
         HeadersType,
         HooksType,
         ParamsType,
+        PostKwargs,
         ProxiesType,
+        PutKwargs,
         RequestKwargs,
         TimeoutType,
         VerifyType,
-        _GetKwargs,
-        _PostKwargs,
-        _PutKwargs,
     )
 
 __all__ = [
@@ -369,7 +369,7 @@ class Session(SessionRedirectMixin):
         )
 
     def get(
-        self, url: str | bytes, params: ParamsType = None, **kwargs: Unpack[_GetKwargs]
+        self, url: str | bytes, params: ParamsType = None, **kwargs: Unpack[GetKwargs]
     ) -> Response:
         r"""Send a GET request. Returns :class:`Response`.
 
@@ -398,7 +398,7 @@ class Session(SessionRedirectMixin):
         url: str | bytes,
         data: DataType = None,
         json: Any = None,
-        **kwargs: Unpack[_PostKwargs],
+        **kwargs: Unpack[PostKwargs],
     ) -> Response:
         r"""Send a POST request. Returns :class:`Response`.
 
@@ -407,14 +407,12 @@ class Session(SessionRedirectMixin):
         """
         return self.request("POST", url, data=data, json=json, **kwargs)
 
-    def put(
-        self, url: str | bytes, data: DataType = None, **kwargs: Unpack[_PutKwargs]
-    ) -> Response:
+    def put(self, url: str | bytes, data: DataType = None, **kwargs: Unpack[PutKwargs]) -> Response:
         r"""Send a PUT request. Returns :class:`Response`."""
         return self.request("PUT", url, data=data, **kwargs)
 
     def patch(
-        self, url: str | bytes, data: DataType = None, **kwargs: Unpack[_PutKwargs]
+        self, url: str | bytes, data: DataType = None, **kwargs: Unpack[PutKwargs]
     ) -> Response:
         r"""Send a PATCH request. Returns :class:`Response`."""
         return self.request("PATCH", url, data=data, **kwargs)
