@@ -507,7 +507,8 @@ class RequestsCookieJar(cookielib.CookieJar, MutableMapping):
     __hash__ = None  # type: ignore[assignment]
 
 
-def _copy_cookie_jar(jar: Optional[cookielib.CookieJar]) -> Optional[cookielib.CookieJar]:
+def copy_cookie_jar(jar: Optional[cookielib.CookieJar]) -> Optional[cookielib.CookieJar]:
+    """A copy of ``jar`` of the same class, its cookies copied too (None stays None)."""
     if jar is None:
         return None
     if hasattr(jar, "copy"):
@@ -519,6 +520,10 @@ def _copy_cookie_jar(jar: Optional[cookielib.CookieJar]) -> Optional[cookielib.C
     for cookie in jar:
         new_jar.set_cookie(copy.copy(cookie))
     return new_jar
+
+
+# requests' name for it.
+_copy_cookie_jar = copy_cookie_jar
 
 
 _COOKIE_DEFAULTS: dict[str, Any] = {

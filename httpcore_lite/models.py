@@ -28,7 +28,7 @@ from urllib.parse import quote, urlencode, urlsplit
 from ._internal_utils import to_native_string
 from ._multipart import encode_multipart
 from .auth import HTTPBasicAuth
-from .cookies import _copy_cookie_jar, cookiejar_from_dict, get_cookie_header
+from .cookies import cookiejar_from_dict, copy_cookie_jar, get_cookie_header
 from .exceptions import (
     HTTPError,
     InvalidBodyError,
@@ -503,7 +503,7 @@ class PreparedRequest(RequestEncodingMixin, RequestHooksMixin):
         p.url = self.url
         p.headers = self.headers.copy() if self.headers is not None else None
         # A pending empty jar stays pending in the copy: it is made fresh on first use anyway.
-        p._jar = False if self._jar is False else _copy_cookie_jar(self._jar)
+        p._jar = False if self._jar is False else copy_cookie_jar(self._jar)
         p.body = self.body
         p.hooks = self.hooks
         p._body_position = self._body_position

@@ -21,7 +21,7 @@ from http.cookiejar import CookieJar
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from .auth import AuthBase, _basic_auth_str
+from .auth import AuthBase, basic_auth_value
 from .cookies import RequestsCookieJar, extract_cookies_to_jar, merge_cookies
 from .exceptions import InvalidSchema, InvalidURL, RequestException, TooManyRedirects
 from .models import PreparedRequest, Response
@@ -433,7 +433,7 @@ class SessionRedirectMixin:
             if proxy and not proxy.lower().startswith("socks"):
                 username, password = get_auth_from_url(proxy)
                 if username and password:
-                    headers["Proxy-Authorization"] = _basic_auth_str(username, password)
+                    headers["Proxy-Authorization"] = basic_auth_value(username, password)
         return new_proxies
 
     def rebuild_method(self, prepared_request: PreparedRequest, response: Response) -> None:

@@ -44,11 +44,11 @@ from .status_codes import codes  # noqa: F401  (re-exported, as requests does)
 from .structures import CaseInsensitiveDict
 from .utils import (  # noqa: F401  (should_bypass_proxies re-exported, as requests does)
     DEFAULT_PORTS,
-    _getenv,
     default_headers,
     get_auth_from_url,
     get_environ_proxies,
     get_netrc_auth,
+    getenv,
     requote_uri,
     resolve_proxies,
     rewind_body,
@@ -520,7 +520,7 @@ class Session(SessionRedirectMixin):
         With ``trust_env``: proxies from ``HTTP(S)_PROXY``/``ALL_PROXY`` (either case) unless
         ``NO_PROXY`` matches the URL, and ``REQUESTS_CA_BUNDLE`` then ``CURL_CA_BUNDLE`` as
         ``verify`` when it is ``True`` or unset. Variables are read afresh on every call, one
-        lookup each in the live environment (``utils._getenv``: ``os.environ.get`` without the
+        lookup each in the live environment (``utils.getenv``: ``os.environ.get`` without the
         cost of a miss), so a change takes effect on the next request.
         """
         if self.trust_env:
@@ -533,7 +533,7 @@ class Session(SessionRedirectMixin):
                 for k, v in env_proxies.items():
                     proxies.setdefault(k, v)
             if verify is True or verify is None:
-                verify = _getenv("REQUESTS_CA_BUNDLE") or _getenv("CURL_CA_BUNDLE") or verify
+                verify = getenv("REQUESTS_CA_BUNDLE") or getenv("CURL_CA_BUNDLE") or verify
 
         return {
             "proxies": merge_setting(proxies, self.proxies),

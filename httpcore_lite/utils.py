@@ -38,8 +38,8 @@ from urllib.parse import quote, unquote, urlparse, urlsplit, urlunparse
 from . import certs
 from .__version__ import __version__
 from ._internal_utils import (  # noqa: F401 - re-exported, as requests.utils does
-    _HEADER_VALIDATOR_BYTE,
-    _HEADER_VALIDATOR_STR,
+    HEADER_VALIDATOR_BYTE,
+    HEADER_VALIDATOR_STR,
     HEADER_VALIDATORS,
     to_native_string,
     unicode_is_ascii,
@@ -250,7 +250,7 @@ _STARTUP_ENVIRON: Any = os.environ
 _decoded_values: dict[bytes, str] = {}
 
 
-def _getenv(name: str) -> Optional[str]:
+def getenv(name: str) -> Optional[str]:
     """``os.environ.get(name)``, without the cost of a miss.
 
     ``os.environ.get`` answers a missing variable by raising and catching ``KeyError`` inside
@@ -282,6 +282,10 @@ def _getenv(name: str) -> Optional[str]:
                 _decoded_values[value] = text
             return text
     return env.get(name)
+
+
+# The name the rest of the package knew it by.
+_getenv = getenv
 
 
 # ---------------------------------------------------------------------------------------------
@@ -850,9 +854,9 @@ def check_header_validity(header: tuple[Any, Any]) -> None:
 def _validate_header_part(header: tuple[Any, Any], header_part: Any, index: int) -> None:
     validator: re.Pattern[Any]
     if isinstance(header_part, str):
-        validator = _HEADER_VALIDATOR_STR[index]
+        validator = HEADER_VALIDATOR_STR[index]
     elif isinstance(header_part, bytes):
-        validator = _HEADER_VALIDATOR_BYTE[index]
+        validator = HEADER_VALIDATOR_BYTE[index]
     else:
         raise InvalidHeader(
             f"Header part ({header_part!r}) from {header} "
