@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from .auth import AuthBase, basic_auth_value
-from .cookies import RequestsCookieJar, extract_cookies_to_jar, merge_cookies
+from .cookies import RequestsCookieJar, extract_cookies_to_jar, jar_is_empty, merge_cookies
 from .exceptions import InvalidSchema, InvalidURL, RequestException, TooManyRedirects
 from .models import PreparedRequest, Response
 from .status_codes import codes
@@ -114,15 +114,6 @@ def _origin(url: str | None) -> tuple[str, str, int | None]:
     if port is None:
         port = DEFAULT_PORTS.get(scheme)
     return (scheme, (parts.hostname or "").lower(), port)
-
-
-def _jar_is_empty(jar: Any) -> bool:
-    """True when a cookie jar certainly holds no cookie, checked without taking its lock.
-
-    ``http.cookiejar.CookieJar`` keeps its cookies in ``_cookies``; an empty dict there means no
-    cookie. Anything else (an exotic jar, leftovers of cleared domains) takes the normal path.
-    """
-    return isinstance(jar, CookieJar) and not getattr(jar, "_cookies", True)
 
 
 def _join_url(base: str | None, url: str) -> str:
@@ -384,7 +375,7 @@ class SessionRedirectMixin:
                 jar.clear(cookie.domain, cookie.path, cookie.name)
         if resp.raw is not None:
             extract_cookies_to_jar(jar, previous, resp.raw)
-        if not _jar_is_empty(self.cookies):
+        if not jar_is_empty(self.cookies):
             merge_cookies(jar, self.cookies)
         prepared_request.prepare_cookies(jar)
 

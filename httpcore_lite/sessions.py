@@ -28,6 +28,7 @@ from .cookies import (
     RequestsCookieJar,
     cookiejar_from_dict,
     extract_cookies_to_jar,
+    jar_is_empty,
     merge_cookies,
 )
 from .exceptions import InvalidSchema, TooManyRedirects  # noqa: F401  (re-exported, as requests does)
@@ -39,7 +40,7 @@ from .models import (  # noqa: F401  (REDIRECT_STATI re-exported, as requests do
     Request,
     Response,
 )
-from .redirects import SessionRedirectMixin, _jar_is_empty
+from .redirects import SessionRedirectMixin
 from .status_codes import codes  # noqa: F401  (re-exported, as requests does)
 from .structures import CaseInsensitiveDict
 from .utils import (  # noqa: F401  (should_bypass_proxies re-exported, as requests does)
@@ -260,7 +261,7 @@ class Session(SessionRedirectMixin):
         """
         cookies = request.cookies
         merged_cookies: Any
-        if not cookies and _jar_is_empty(self.cookies):
+        if not cookies and jar_is_empty(self.cookies):
             # Nothing to merge: the PreparedRequest starts with an empty jar of its own.
             merged_cookies = None
         else:
