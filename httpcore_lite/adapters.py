@@ -326,7 +326,7 @@ class HTTPAdapter(BaseAdapter):
         response.connection = self
         # response.headers was just built from the same fields, keyed by lowercased name:
         # lookups say which fields are present, once for everyone who reads the raw response.
-        store = response.headers._store
+        store = response.headers.lower_keys()
         resp.has_content_encoding = "content-encoding" in store
         resp.has_set_cookie = "set-cookie" in store or "set-cookie2" in store
         if "set-cookie" in store:

@@ -717,25 +717,23 @@ class PreparedRequest(RequestEncodingMixin, RequestHooksMixin):
         :raises InvalidHeader: a name or value holding CR, LF or NUL, a value starting with
             whitespace, or a value that is neither str nor bytes.
         """
+        valid = _VALID_HEADERS
+        if headers and type(headers) is CaseInsensitiveDict:
+            # The session's headers (merge_setting hands them over as they are when the request
+            # adds none): they already hold each (name, value) pair this loop would store, so
+            # when every pair is a str pair known to be valid, a copy is the same result without
+            # the per-key lookups of the generic items() view.
+            for header in headers.fields():
+                if type(header[0]) is not str or type(header[1]) is not str:
+                    break
+                if header not in valid:
+                    break
+            else:
+                self.headers = headers.copy()
+                return
         hdrs: CaseInsensitiveDict[str]
         self.headers = hdrs = CaseInsensitiveDict()
         if headers:
-            valid = _VALID_HEADERS
-            if type(headers) is CaseInsensitiveDict:
-                # The session's headers (merge_setting hands them over as they are when the
-                # request adds none): its store already maps each lowercased name to the
-                # (name, value) pair this loop would store, so when every pair is a str pair
-                # known to be valid, a copy of the store is the same result without the
-                # per-key lookups of the generic items() view.
-                store = headers._store
-                for header in store.values():
-                    if type(header[0]) is not str or type(header[1]) is not str:
-                        break
-                    if header not in valid:
-                        break
-                else:
-                    hdrs._store = store.copy()
-                    return
             for header in headers.items():
                 name, value = header
                 if type(name) is str and type(value) is str:

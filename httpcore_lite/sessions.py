@@ -137,7 +137,7 @@ def merge_setting(
 def _has_none_value(mapping: Mapping[Any, Any]) -> bool:
     """Whether any value of ``mapping`` is ``None`` (checked without per-key lookups)."""
     if isinstance(mapping, CaseInsensitiveDict):
-        for _, value in mapping._store.values():
+        for _, value in mapping.fields():
             if value is None:
                 return True
         return False
