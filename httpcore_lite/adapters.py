@@ -594,8 +594,7 @@ class HTTPAdapter(BaseAdapter):
             break
         response = self.build_response(original, raw)
         if not stream:
-            response._content = raw.read_all()
-            response._content_consumed = True
+            response.set_content(raw.read_all())
         return response
 
     @staticmethod
@@ -604,7 +603,7 @@ class HTTPAdapter(BaseAdapter):
         body = request.body
         if body is None or isinstance(body, (bytes, str)):
             return
-        position = getattr(request, "_body_position", None)
+        position = getattr(request, "body_position", None)
         if isinstance(position, int) and hasattr(body, "seek"):
             body.seek(position)
 

@@ -256,7 +256,7 @@ class HTTPDigestAuth(AuthBase):
         if body is None or isinstance(body, (bytes, str)):
             return True
         seek = getattr(body, "seek", None)
-        position = getattr(request, "_body_position", None)
+        position = getattr(request, "body_position", None)
         if not isinstance(position, int) or isinstance(position, bool):
             position = self._thread_local.pos
         if seek is None or position is None:
@@ -301,10 +301,10 @@ class HTTPDigestAuth(AuthBase):
             r.content  # noqa: B018 - reading the body frees the connection for reuse
             r.close()
             prep = r.request.copy()
-            if getattr(prep, "_cookies", None) is None:
-                prep._cookies = RequestsCookieJar()
-            extract_cookies_to_jar(prep._cookies, r.request, r.raw)
-            prep.prepare_cookies(prep._cookies)
+            if getattr(prep, "cookie_jar", None) is None:
+                prep.cookie_jar = RequestsCookieJar()
+            extract_cookies_to_jar(prep.cookie_jar, r.request, r.raw)
+            prep.prepare_cookies(prep.cookie_jar)
 
             header = self.build_digest_header(prep.method, prep.url)
             if header is None:

@@ -139,14 +139,13 @@ def _discard_redirect_body(resp: Response) -> None:
     that was read in full is kept as the response's ``content`` (it is the same bytes either way)
     so ``history`` stays inspectable; a compressed or oversized one becomes ``b""``.
     """
-    if resp._content is not False:
+    if resp.content_loaded:
         # Already read (by a hook, or a caller that streamed it): just release the connection.
         resp.close()
         return
     raw = resp.raw
     if raw is None:
-        resp._content = b""
-        resp._content_consumed = True
+        resp.set_content(b"")
         return
     encoding = resp.headers.get("content-encoding")
     identity = encoding is None or encoding.strip().lower() in ("", "identity")
@@ -170,8 +169,7 @@ def _discard_redirect_body(resp: Response) -> None:
                 chunks.append(chunk)
     except (RequestException, OSError):
         complete = False
-    resp._content = b"".join(chunks) if (complete and identity) else b""
-    resp._content_consumed = True
+    resp.set_content(b"".join(chunks) if (complete and identity) else b"")
     if not complete:
         # Do not hand a half-read connection back to the pool.
         try:
@@ -312,9 +310,9 @@ class SessionRedirectMixin:
             proxies = self.rebuild_proxies(prepared_request, proxies)
             self.rebuild_auth(prepared_request, resp)
 
-            # A failed tell() left a non-None _body_position, so a body we cannot rewind raises
+            # A failed tell() left a non-None body_position, so a body we cannot rewind raises
             # UnrewindableBodyError here instead of sending a truncated body.
-            rewindable = prepared_request._body_position is not None and (
+            rewindable = prepared_request.body_position is not None and (
                 "Content-Length" in headers or "Transfer-Encoding" in headers
             )
             if rewindable:
@@ -327,7 +325,7 @@ class SessionRedirectMixin:
             else:
                 # Marks the request as a hop of this loop: send() then reads its body only if it
                 # is the final response (a redirect's body is discarded undecoded above).
-                req._redirect_hop = True  # type: ignore[attr-defined]
+                req.redirect_hop = True
                 try:
                     resp = self.send(
                         req,
@@ -340,7 +338,7 @@ class SessionRedirectMixin:
                         **adapter_kwargs,
                     )
                 finally:
-                    vars(req).pop("_redirect_hop", None)
+                    req.redirect_hop = False
                 url = self.get_redirect_target(resp)
                 yield resp
 
@@ -367,7 +365,7 @@ class SessionRedirectMixin:
         request to the new URL.
         """
         # PreparedRequest.copy() gave this request its own copy of the jar, of the user's class.
-        jar = prepared_request._cookies
+        jar = prepared_request.cookie_jar
         if not isinstance(jar, CookieJar):
             jar = RequestsCookieJar()
         elif _origin(previous.url) != _origin(prepared_request.url):

@@ -451,7 +451,7 @@ class Session(SessionRedirectMixin):
         # this is a hop of resolve_redirects) it is asked for the head only; the body is read at
         # the end, once the response is known to be final. Other adapters get exactly what
         # requests would pass them.
-        hop = not allow_redirects and getattr(request, "_redirect_hop", False)
+        hop = not allow_redirects and getattr(request, "redirect_hop", False)
         start = preferred_clock()
         if (allow_redirects or hop) and not stream and isinstance(adapter, HTTPAdapter):
             r = adapter.send(request, **{**kwargs, "stream": True})
@@ -483,7 +483,7 @@ class Session(SessionRedirectMixin):
             else:
                 # Not following: offer the next request as Response.next, computed when it is
                 # read, so that a Location we cannot parse never fails this response.
-                r._next_pending = partial(self._next_request, r, request, kwargs)
+                r.set_next(partial(self._next_request, r, request, kwargs))
 
         if not stream and not (hop and self.get_redirect_target(r)):
             r.content  # noqa: B018  (download the body now, as stream=False promises)

@@ -1018,8 +1018,7 @@ def _attach_body(response: Any, body: bytes) -> None:
     encoding = response.headers.get("content-encoding")
     if encoding and body:
         body = decoders.decode_all(encoding, body)
-    response._content = body
-    response._content_consumed = True
+    response.set_content(body)
 
 
 def _new_response(started: ResponseStarted, request: Any) -> Any:
