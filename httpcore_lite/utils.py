@@ -224,7 +224,7 @@ def rewind_body(prepared_request: Any) -> None:
     :raises UnrewindableBodyError: when the body cannot seek or the position is unknown.
     """
     body_seek = getattr(prepared_request.body, "seek", None)
-    position = getattr(prepared_request, "body_position", None)
+    position = getattr(prepared_request, "_body_position", None)
     if body_seek is not None and isinstance(position, int) and not isinstance(position, bool):
         try:
             body_seek(position)

@@ -61,6 +61,9 @@ ALLOWED_PRIVATE_ATTRIBUTES: frozenset[tuple[str, str]] = frozenset(
         # CPython's os._Environ keeps the live mapping in _data: utils.getenv reads it to answer
         # a missing variable without os.environ.get's raise-and-catch (~2 µs each).
         (f"{PACKAGE}.utils", "_data"),
+        # requests' public utils.rewind_body takes any object with body and _body_position
+        # (requests' name for PreparedRequest.body_position): that attribute is its contract.
+        (f"{PACKAGE}.utils", "_body_position"),
         # urllib3's Timeout, which requests passes through as it is: its public read_timeout
         # needs a started clock when total is set, so its two fields are read as they are.
         (f"{PACKAGE}.transport.timeout", "_connect"),
