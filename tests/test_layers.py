@@ -238,18 +238,18 @@ def owned_names(tree: ast.Module) -> set[str]:
             own.add(node.name)
         if isinstance(node, ast.ClassDef):
             for stmt in node.body:
-                targets = (
-                    stmt.targets
-                    if isinstance(stmt, ast.Assign)
-                    else [stmt.target]
-                    if isinstance(stmt, ast.AnnAssign)
-                    else []
-                )
+                value: ast.expr | None
+                if isinstance(stmt, ast.Assign):
+                    targets, value = stmt.targets, stmt.value
+                elif isinstance(stmt, ast.AnnAssign):
+                    targets, value = [stmt.target], stmt.value
+                else:
+                    continue
                 for target in targets:
                     if isinstance(target, ast.Name):
                         own.add(target.id)
-                        if target.id == "__slots__" and stmt.value is not None:
-                            for const in ast.walk(stmt.value):
+                        if target.id == "__slots__" and value is not None:
+                            for const in ast.walk(value):
                                 if isinstance(const, ast.Constant) and isinstance(const.value, str):
                                     own.add(const.value)
         elif (
@@ -262,7 +262,7 @@ def owned_names(tree: ast.Module) -> set[str]:
     return own
 
 
-def attribute_uses(tree: ast.Module) -> Iterator[tuple[ast.AST, ast.expr, str]]:
+def attribute_uses(tree: ast.Module) -> Iterator[tuple[ast.Attribute | ast.Call, ast.expr, str]]:
     """Every ``obj.name`` (read, set or deleted), and every ``getattr``/``setattr``/``hasattr``/
     ``delattr(obj, "name")`` and ``vars(obj).get/pop/setdefault("name")`` with a literal name:
     spelling a reach as a string does not make it less of one."""
