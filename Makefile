@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: test lint typecheck pytest wheel-check bench bench-quick clean
+.PHONY: test lint typecheck pytest wheel-check bench bench-quick compat clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +20,8 @@ $(VENV)/.bench-installed: pyproject.toml | $(BIN)/python
 test: lint typecheck pytest
 
 lint: $(VENV)/.test-installed
-	$(BIN)/ruff check httpcore_lite tests benchmarks
-	$(BIN)/ruff format --check httpcore_lite
+	$(BIN)/ruff check httpcore_lite tests benchmarks compat
+	$(BIN)/ruff format --check httpcore_lite compat
 
 typecheck: $(VENV)/.test-installed
 	$(BIN)/mypy httpcore_lite
@@ -40,4 +40,23 @@ bench-quick: $(VENV)/.bench-installed
 	$(BIN)/python -m benchmarks --quick
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(COMPAT_VENV) .compat-cache .pytest_cache .mypy_cache .ruff_cache
+
+# The compatibility suite: libraries built on requests, run against requests and httpcore_lite.
+COMPAT_VENV := .venv-compat
+COMPAT_DEPS := requests==2.32.3 "urllib3>=2.2,<2.3" pytest pytest-timeout pytest-asyncio \
+	pytest-httpserver tomli-w pyyaml fixtures purl testtools mock oauthlib cherrypy filelock \
+	redis msgpack pytest-httpbin==2.0.0 "httpbin~=0.10.0" trustme pysocks pyopenssl werkzeug \
+	requests-mock==1.12.1 responses==0.25.3 betamax==0.9.0 requests-toolbelt==1.0.0 \
+	requests-oauthlib==2.0.0 cachecontrol==0.14.1 requests-futures==1.0.2 requests-file==2.1.0 \
+	requests-unixsocket==0.4.1 waitress
+
+$(COMPAT_VENV)/.installed: Makefile pyproject.toml
+	$(PYTHON) -m venv $(COMPAT_VENV)
+	$(COMPAT_VENV)/bin/python -m pip install -q --upgrade pip
+	$(COMPAT_VENV)/bin/python -m pip install -q $(COMPAT_DEPS)
+	$(COMPAT_VENV)/bin/python -m pip install -q -e .
+	touch $@
+
+compat: $(COMPAT_VENV)/.installed
+	$(COMPAT_VENV)/bin/python -m compat

@@ -20,7 +20,11 @@ import warnings
 
 from . import packages as packages
 from . import utils as utils
+from .__version__ import __build__ as __build__
+from .__version__ import __copyright__ as __copyright__
 from .__version__ import __description__ as __description__
+from .__version__ import __license__ as __license__
+from .__version__ import __release__ as __release__
 from .__version__ import __title__ as __title__
 from .__version__ import __version__ as __version__
 from .api import delete, get, head, options, patch, post, put, request

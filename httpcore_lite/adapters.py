@@ -25,7 +25,6 @@ from typing import Any
 from urllib.parse import unquote
 
 from .exceptions import (
-    InsecureRequestWarning,
     InvalidHeader,
     InvalidProxyURL,
     InvalidSchema,
@@ -33,10 +32,26 @@ from .exceptions import (
     RequestException,
     RetryError,
 )
+from .packages import insecure_request_warning
 from .protocol import build_response as _build_response
 from .transport.backends import NetworkBackend
+from .transport.errors import (
+    ClosedPoolError,
+    ConnectTimeoutError,
+    LocationValueError,
+    MaxRetryError,
+    NewConnectionError,
+    ProtocolError,
+    ReadTimeoutError,
+    ResponseError,
+    to_request_exception,
+)
+from .transport.errors import HTTPError as _HTTPError
+from .transport.errors import InvalidHeader as _InvalidHeader
+from .transport.errors import ProxyError as _ProxyError
+from .transport.errors import SSLError as _SSLError
 from .transport.messages import name_origin
-from .transport.pool import PoolKey, PoolManager, PoolStats
+from .transport.pool import ConnectionPool, PoolKey, PoolManager, PoolStats
 from .transport.proxy import basic_proxy_auth, parse_proxy_url, with_default_scheme
 from .transport.raw import RawResponse
 from .transport.retry import Retry
@@ -52,6 +67,19 @@ __all__ = [
     "DEFAULT_POOLSIZE",
     "DEFAULT_RETRIES",
     "DEFAULT_POOL_TIMEOUT",
+    # urllib3's names, as requests has them here (see transport.errors).
+    "ClosedPoolError",
+    "ConnectTimeoutError",
+    "LocationValueError",
+    "MaxRetryError",
+    "NewConnectionError",
+    "ProtocolError",
+    "ReadTimeoutError",
+    "ResponseError",
+    "_HTTPError",
+    "_InvalidHeader",
+    "_ProxyError",
+    "_SSLError",
 ]
 
 DEFAULT_POOLBLOCK = False
@@ -136,7 +164,8 @@ class HTTPAdapter(BaseAdapter):
         connections that may exist per pool).
     :param max_retries: ``0`` (the default) means ``Retry(0, read=False)``: no retries, and
         errors surface as themselves; an int ``n`` means ``Retry.from_int(n)``; a
-        :class:`Retry` is used as given. As in requests, ``n`` retries connection failures for
+        :class:`Retry` is used as given, and an object shaped like urllib3's ``Retry`` is kept
+        as ``max_retries`` and sent with its settings. As in requests, ``n`` retries connection failures for
         any method and failures after sending only for idempotent methods.
     :param pool_block: wait for a free connection instead of opening extra ones.
     :param backend: the :class:`~httpcore_lite.transport.backends.NetworkBackend` to use;
@@ -163,16 +192,22 @@ class HTTPAdapter(BaseAdapter):
         self,
         pool_connections: int = DEFAULT_POOLSIZE,
         pool_maxsize: int = DEFAULT_POOLSIZE,
-        max_retries: int | Retry | None = DEFAULT_RETRIES,
+        max_retries: Any = DEFAULT_RETRIES,
         pool_block: bool = DEFAULT_POOLBLOCK,
         backend: NetworkBackend | None = None,
     ) -> None:
+        self.max_retries: Any
         if isinstance(max_retries, Retry):
             self.max_retries = max_retries
-        elif max_retries == DEFAULT_RETRIES:
+        elif max_retries == DEFAULT_RETRIES and isinstance(max_retries, int):
             self.max_retries = Retry(0, read=False)
-        else:
+        elif isinstance(max_retries, (bool, int)) or max_retries is None:
             self.max_retries = Retry.from_int(max_retries)
+        else:
+            # A urllib3-shaped Retry stays what the adapter exposes (code that calls its
+            # methods gets urllib3's behaviour, as in requests); send() works from its settings.
+            Retry.from_retry_like(max_retries)  # refuses a wrong type now, not at send time
+            self.max_retries = max_retries
         self.config: dict[str, Any] = {}
         self.proxy_manager: dict[str, PoolManager] = {}
         super().__init__()
@@ -313,16 +348,24 @@ class HTTPAdapter(BaseAdapter):
             if conn.key_file and not os.path.exists(conn.key_file):
                 raise OSError(f"Could not find the TLS key file, invalid path: {conn.key_file}")
 
-    def build_response(self, req: Any, resp: RawResponse) -> Any:
-        """Build a :class:`~httpcore_lite.models.Response` around a :class:`RawResponse`.
+    def build_response(self, req: Any, resp: Any) -> Any:
+        """Build a :class:`~httpcore_lite.models.Response` around a raw response.
 
         Sets status, reason, headers, encoding, url, request, ``raw`` and ``connection``, and
         collects ``Set-Cookie`` fields into ``response.cookies`` (skipped when there are none).
+
+        ``resp`` is the transport's :class:`RawResponse` or, as in requests, any object shaped
+        like urllib3's ``HTTPResponse`` (mocking and caching libraries build their own): only
+        ``status``, ``reason``, ``headers`` and the body methods are read then. Changes a
+        subclass made to ``resp.headers`` before calling this are kept.
         """
+        if type(resp) is not RawResponse or resp._headers is not None:
+            return self._build_foreign_response(req, resp)
         response = _build_response(resp.started, req)
         response.raw = resp
         url = req.url
         response.url = url.decode("utf-8") if isinstance(url, bytes) else url
+        resp._request_url = response.url
         response.connection = self
         # response.headers was just built from the same fields, keyed by lowercased name:
         # lookups say which fields are present, once for everyone who reads the raw response.
@@ -333,6 +376,27 @@ class HTTPAdapter(BaseAdapter):
             from .cookies import extract_cookies_to_jar
 
             extract_cookies_to_jar(response.cookies, req, resp)
+        return response
+
+    def _build_foreign_response(self, req: Any, resp: Any) -> Any:
+        """:meth:`build_response` from what any urllib3-shaped raw response offers."""
+        from .cookies import extract_cookies_to_jar
+        from .models import Response
+        from .structures import CaseInsensitiveDict
+        from .utils import get_encoding_from_headers
+
+        response = Response()
+        # Read as requests reads them: a raw response without them gives None.
+        response.status_code = getattr(resp, "status", None)  # type: ignore[assignment]
+        response.headers = CaseInsensitiveDict(getattr(resp, "headers", {}))
+        response.encoding = get_encoding_from_headers(response.headers)
+        response.raw = resp
+        response.reason = getattr(resp, "reason", None)  # type: ignore[assignment]
+        url = req.url
+        response.url = url.decode("utf-8") if isinstance(url, bytes) else url
+        extract_cookies_to_jar(response.cookies, req, resp)
+        response.request = req
+        response.connection = self  # type: ignore[attr-defined]
         return response
 
     def build_connection_pool_key_attributes(
@@ -515,11 +579,19 @@ class HTTPAdapter(BaseAdapter):
             if exc.request is None:
                 exc.request = request
             raise
+        except _HTTPError as error:
+            # urllib3's names, raised by a subclass or a hook: requests' translation.
+            mapped = to_request_exception(error, request)
+            if mapped is error:
+                raise
+            raise mapped from error
 
     def _send(
         self, request: Any, stream: bool, timeout: Any, verify: Any, cert: Any, proxies: Any
     ) -> Any:
         pool = self.get_connection_with_tls_context(request, verify, proxies=proxies, cert=cert)
+        if not isinstance(pool, ConnectionPool):
+            return self._urlopen(pool, request, stream, timeout, verify, cert, proxies)
         original = request  # what the Response carries, even when a stripped copy is sent
         url = request.url
         https = pool.scheme == "https"
@@ -551,10 +623,12 @@ class HTTPAdapter(BaseAdapter):
             warnings.warn(
                 f"Unverified HTTPS request is being made to host '{pool.host}'. Adding "
                 "certificate verification is strongly advised.",
-                InsecureRequestWarning,
+                insecure_request_warning(),
                 stacklevel=3,
             )
         retries = self.max_retries
+        if not isinstance(retries, Retry):
+            retries = Retry.from_retry_like(retries)
         method = request.method
         while True:
             try:
@@ -573,6 +647,7 @@ class HTTPAdapter(BaseAdapter):
                 self._rewind(request)
                 continue
             raw = RawResponse(conn, started, clock, True, method)
+            raw.retries = retries
             if retries.status_forcelist or retries.total:
                 has_retry_after = any(name.lower() == "retry-after" for name, _ in started.headers)
                 if retries.is_retry(method, started.status_code, has_retry_after):
@@ -595,6 +670,65 @@ class HTTPAdapter(BaseAdapter):
         response = self.build_response(original, raw)
         if not stream:
             response.set_content(raw.read_all())
+        return response
+
+    def _urlopen(
+        self,
+        pool: Any,
+        request: Any,
+        stream: bool,
+        timeout: Any,
+        verify: Any,
+        cert: Any,
+        proxies: Any,
+    ) -> Any:
+        """Send through a pool that a subclass made itself (urllib3's ``HTTPConnectionPool``,
+        say, from an overridden :meth:`get_connection_with_tls_context`): its ``urlopen`` with
+        the arguments requests passes, its errors translated as requests translates them."""
+        url = self.request_url(request, proxies)
+        self.add_headers(
+            request, stream=stream, timeout=timeout, verify=verify, cert=cert, proxies=proxies
+        )
+        chunked = not (request.body is None or "Content-Length" in request.headers)
+        if isinstance(timeout, tuple):
+            connect, read = timeout
+        elif isinstance(timeout, Timeout):
+            connect, read = timeout.connect, timeout.read
+        else:
+            connect = read = timeout
+        pool_timeout = getattr(pool, "timeout", None)
+        # The pool's own Timeout class takes (connect, read), as urllib3's does.
+        timeout_value: Any = read
+        if pool_timeout is not None and hasattr(pool_timeout, "connect_timeout"):
+            timeout_value = type(pool_timeout)(connect=connect, read=read)
+        retries = self.max_retries
+        if isinstance(retries, Retry):
+            total = retries.total
+            retries = total if isinstance(total, int) and not isinstance(total, bool) else 0
+        try:
+            resp = pool.urlopen(
+                method=request.method,
+                url=url,
+                body=request.body,
+                headers=request.headers,
+                redirect=False,
+                assert_same_host=False,
+                preload_content=False,
+                decode_content=False,
+                retries=retries,
+                timeout=timeout_value,
+                chunked=chunked,
+            )
+        except RequestException:
+            raise
+        except Exception as error:
+            mapped = to_request_exception(error, request)
+            if mapped is error:
+                raise
+            raise mapped from error
+        response = self.build_response(request, resp)
+        if not stream:
+            response.content  # noqa: B018 - read the body now, as for our own pools
         return response
 
     @staticmethod

@@ -17,7 +17,7 @@ import copy
 import email.utils
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Iterator, Mapping, MutableMapping
 from http import cookiejar as cookielib
 from http.cookies import Morsel
 from typing import Any, Optional, Union
@@ -123,13 +123,18 @@ class MockResponse:
     field and must not be joined with commas, since ``Expires`` dates contain commas).
     """
 
-    def __init__(self, headers: Iterable[tuple[str, str]]) -> None:
-        self._headers = tuple(headers)
+    def __init__(self, headers: Any) -> None:
+        # Either the fields as (name, value) pairs, or any headers object with get_all (what
+        # requests passes: http.client's message).
+        self._message = headers if hasattr(headers, "get_all") else None
+        self._headers = () if self._message is not None else tuple(headers)
 
     def info(self) -> MockResponse:
         return self
 
     def get_all(self, name: str, default: Any = None) -> Any:
+        if self._message is not None:
+            return self._message.get_all(name, default)
         lname = name.lower()
         values = [value for key, value in self._headers if key.lower() == lname]
         return values if values else default
@@ -144,10 +149,12 @@ def _set_cookie_fields(response: Any) -> list[tuple[str, str]]:
         return []  # the transport's raw response already knows it has none
     header_list = getattr(response, "header_list", None)
     if header_list is None:
-        headers = getattr(response, "headers", None)
+        # requests reads urllib3's response through http.client's message; else the headers.
+        original = getattr(response, "_original_response", None)
+        headers = getattr(original, "msg", None) or getattr(response, "headers", None)
         if headers is None:
             return []
-        get_all = getattr(headers, "get_all", None)
+        get_all = getattr(headers, "get_all", None) or getattr(headers, "getlist", None)
         if get_all is not None:  # an email.message.Message
             return [("Set-Cookie", v) for v in get_all("Set-Cookie", [])] + [
                 ("Set-Cookie2", v) for v in get_all("Set-Cookie2", [])

@@ -15,7 +15,7 @@ from typing import Any, Optional
 
 import idna
 
-from .__version__ import __version__
+from .__version__ import __release__
 
 __all__ = ["info", "main"]
 
@@ -71,7 +71,7 @@ def info() -> dict[str, Any]:
         },
         "using_pyopenssl": False,
         "using_charset_normalizer": True,
-        "httpcore_lite": {"version": __version__},
+        "httpcore_lite": {"version": __release__},
         "h11": {"version": _module_version("h11")},
         "certifi": {"version": _module_version("certifi")},
         "charset_normalizer": {"version": _module_version("charset_normalizer")},

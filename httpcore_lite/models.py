@@ -30,11 +30,16 @@ from ._multipart import encode_multipart
 from .auth import HTTPBasicAuth
 from .cookies import cookiejar_from_dict, copy_cookie_jar, get_cookie_header
 from .exceptions import (
+    ChunkedEncodingError,
+    ConnectionError,
+    ContentDecodingError,
     HTTPError,
     InvalidBodyError,
     InvalidJSONError,
     InvalidURL,
     MissingSchema,
+    RequestException,
+    SSLError,
     StreamConsumedError,
 )
 from .exceptions import JSONDecodeError as RequestsJSONDecodeError
@@ -1136,8 +1141,17 @@ class Response:
             self._content_consumed = True
             return
         if hasattr(raw, "stream"):
-            # The transport's raw decodes content codings and raises our exceptions itself.
-            yield from raw.stream(chunk_size, decode_content=True)
+            # The transport's raw decodes content codings and raises our exceptions itself;
+            # another (urllib3-shaped) raw raises urllib3's, which requests translates here.
+            try:
+                yield from raw.stream(chunk_size, decode_content=True)
+            except RequestException:
+                raise
+            except Exception as error:
+                mapped = _foreign_body_error(error)
+                if mapped is None:
+                    raise
+                raise mapped from error
         else:
             while True:
                 chunk = raw.read(chunk_size)
@@ -1302,3 +1316,18 @@ class Response:
         release_conn = getattr(raw, "release_conn", None)
         if release_conn is not None:
             release_conn()
+
+
+def _foreign_body_error(error: Exception) -> Exception | None:
+    """The requests exception for an error a urllib3-shaped raw response raised while
+    streaming (matched by urllib3's class names, since urllib3 is never imported), or None."""
+    names = {cls.__name__ for cls in type(error).__mro__}
+    if names & {"ProtocolError", "IncompleteRead", "InvalidChunkLength"}:
+        return ChunkedEncodingError(error)
+    if "DecodeError" in names:
+        return ContentDecodingError(error)
+    if "ReadTimeoutError" in names:
+        return ConnectionError(error)
+    if "SSLError" in names:
+        return SSLError(error)
+    return None

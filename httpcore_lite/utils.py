@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, Optional, Union
 from urllib.parse import quote, unquote, urlparse, urlsplit, urlunparse
 
 from . import certs
-from .__version__ import __version__
+from .__version__ import __release__
 from ._internal_utils import (  # noqa: F401 - re-exported, as requests.utils does
     HEADER_VALIDATOR_BYTE,
     HEADER_VALIDATOR_STR,
@@ -872,7 +872,7 @@ def _validate_header_part(header: tuple[Any, Any], header_part: Any, index: int)
 
 def default_user_agent(name: str = "httpcore_lite") -> str:
     """The default User-Agent: ``httpcore_lite/<version>``."""
-    return f"{name}/{__version__}"
+    return f"{name}/{__release__}"
 
 
 def default_headers() -> CaseInsensitiveDict:

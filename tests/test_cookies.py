@@ -624,3 +624,34 @@ def test_fast_policy_decides_like_the_standard_library(settings: dict[str, Any])
         assert get_cookie_header(fast, FakeRequest(url)) == expected, url
         compared += expected is not None
     assert compared > 0  # the matrix exercises real matches, not only refusals
+
+
+def test_mock_response_takes_any_headers_with_get_all() -> None:
+    import email.message
+
+    from httpcore_lite.cookies import MockResponse, extract_cookies_to_jar
+
+    message = email.message.Message()
+    message["Set-Cookie"] = "a=1; Path=/"
+    message["Set-Cookie"] = "b=2; Path=/"
+    assert MockResponse(message).info().get_all("Set-Cookie") == ["a=1; Path=/", "b=2; Path=/"]
+    assert MockResponse([("set-cookie", "c=3")]).getheaders("Set-Cookie") == ["c=3"]
+
+    class Original:
+        msg = message
+
+    class Raw:  # urllib3's shape: cookies come from _original_response.msg, as in requests
+        _original_response = Original()
+        headers: dict[str, str] = {}
+
+    from httpcore_lite.models import Request
+
+    jar = httpcore_lite_jar()
+    extract_cookies_to_jar(jar, Request("GET", "http://host.example/").prepare(), Raw())
+    assert {c.name: c.value for c in jar} == {"a": "1", "b": "2"}
+
+
+def httpcore_lite_jar():  # type: ignore[no-untyped-def]
+    from httpcore_lite.cookies import RequestsCookieJar
+
+    return RequestsCookieJar()

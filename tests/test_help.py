@@ -10,7 +10,7 @@ import certifi
 import pytest
 
 from httpcore_lite import certs, help
-from httpcore_lite.__version__ import __version__
+from httpcore_lite.__version__ import __release__
 
 
 def test_certs_where_is_certifi() -> None:
@@ -23,7 +23,7 @@ def test_info_contents() -> None:
     import idna
 
     info = help.info()
-    assert info["httpcore_lite"] == {"version": __version__}
+    assert info["httpcore_lite"] == {"version": __release__}
     assert info["h11"] == {"version": h11.__version__}
     assert info["certifi"] == {"version": certifi.__version__}
     assert info["charset_normalizer"] == {"version": charset_normalizer.__version__}
@@ -82,7 +82,7 @@ def test_python_m_help() -> None:
         [sys.executable, "-m", "httpcore_lite.help"], capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["httpcore_lite"]["version"] == __version__
+    assert json.loads(result.stdout)["httpcore_lite"]["version"] == __release__
 
 
 def test_packages_aliases() -> None:

@@ -724,10 +724,10 @@ class TestHeaders:
             utils.check_header_validity(header)
 
     def test_default_user_agent(self) -> None:
-        from httpcore_lite.__version__ import __version__
+        from httpcore_lite.__version__ import __release__
 
-        assert utils.default_user_agent() == f"httpcore_lite/{__version__}"
-        assert utils.default_user_agent("custom") == f"custom/{__version__}"
+        assert utils.default_user_agent() == f"httpcore_lite/{__release__}"
+        assert utils.default_user_agent("custom") == f"custom/{__release__}"
 
     def test_default_headers(self) -> None:
         headers = utils.default_headers()

@@ -442,7 +442,8 @@ class PoolManager:
         self.backend = backend
         self.proxy = proxy
         self.proxy_headers = dict(proxy_headers or {})
-        self.connection_pool_kw = connection_pool_kw
+        # urllib3's name and content: every pool's settings, maxsize and block included.
+        self.connection_pool_kw = {"maxsize": maxsize, "block": block, **connection_pool_kw}
         self.pools: OrderedDict[PoolKey, ConnectionPool] = OrderedDict()
         self._lock = threading.Lock()
         self._history: dict[str, PoolStats] = {}

@@ -60,6 +60,13 @@ class RawResponse(io.IOBase):
     #: :attr:`header_list` made for every response (decoder choice, cookie extraction).
     has_content_encoding: bool | None = None
     has_set_cookie: bool | None = None
+    #: urllib3's names for what the adapter knows: the URL asked for and the Retry in effect.
+    _request_url: str | None = None
+    retries: Any = None
+    #: A file-like object put in place of the body through :attr:`_fp` (None: the connection).
+    _source: Any = None
+    _original: Any = None
+    _chunked: bool | None = None
 
     def __init__(
         self,
@@ -115,6 +122,61 @@ class RawResponse(io.IOBase):
             self._body = self.read()
         return self._body
 
+    @property
+    def _fp(self) -> Any:
+        """The undecoded body as a file-like object, as urllib3's ``_fp``.
+
+        Code that wraps it (a caching layer teeing the body into its cache) assigns a wrapper
+        back; from then on the body is read through whatever was assigned. Assigning a new
+        file after the body ended (the body put back for another reader) starts it again.
+        """
+        if self._source is not None:
+            return self._source
+        return _BodyFile(self)
+
+    @_fp.setter
+    def _fp(self, value: Any) -> None:
+        if self._ended and self._connection is None:
+            self._ended = False
+            self._flushed = False
+            self._decoder_ready = False
+            self._decoder = None
+            self._closed_flag = False
+        self._source = value
+        self._pull = self._pull_source  # type: ignore[method-assign]
+
+    @property
+    def _original_response(self) -> Any:
+        """What urllib3 wraps (``http.client``'s response): here ``msg`` with the fields."""
+        if self._original is None:
+            return _Original(self)
+        return self._original
+
+    @_original_response.setter
+    def _original_response(self, value: Any) -> None:
+        self._original = value
+
+    @property
+    def chunked(self) -> bool:
+        """Whether the body comes in chunked transfer coding (settable, as urllib3's)."""
+        if self._chunked is not None:
+            return self._chunked
+        return any(
+            name.lower() == "transfer-encoding" and "chunked" in value.lower()
+            for name, value in self.header_list
+        )
+
+    @chunked.setter
+    def chunked(self, value: bool) -> None:
+        self._chunked = value
+
+    def _update_chunk_length(self) -> None:
+        """urllib3's hook between chunks; the body is framed by the core here, so never called
+        (kept so that code wrapping it keeps working)."""
+
+    def geturl(self) -> str | None:
+        return self._request_url
+
     def tell(self) -> int:
         """Body bytes taken off the wire so far (before decoding), like urllib3's ``tell()``."""
         return self._raw_read
@@ -142,8 +204,20 @@ class RawResponse(io.IOBase):
 
     # -- reading ------------------------------------------------------------------------------
 
+    def _pull_source(self) -> bytes | None:
+        """:meth:`_pull` once a file was assigned to :attr:`_fp`: the next piece from it."""
+        data = self._source.read(65536)
+        if data:
+            return bytes(data)
+        self._ended = True
+        return None
+
     def _pull(self) -> bytes | None:
-        """The next undecoded body piece from the connection, or None at the end of the body."""
+        """The next undecoded body piece from the connection, or None at the end of the body.
+
+        Replaced on the instance by :meth:`_pull_source` when a file is assigned to ``_fp``,
+        so that the usual path pays nothing for it.
+        """
         connection = self._connection
         if connection is None:
             return None
@@ -171,7 +245,7 @@ class RawResponse(io.IOBase):
         The fast path of ``read(amt)``: one read of the stream, its bytes returned as they are.
         """
         connection = self._connection
-        if connection is None or self._pieces is not None:
+        if connection is None or self._pieces is not None or self._source is not None:
             return None
         if decode:
             if not self._decoder_ready:
@@ -284,7 +358,13 @@ class RawResponse(io.IOBase):
         pieces are collected straight from the connection and decoded at once.
         """
         connection = self._connection
-        if connection is None or self._buffer or self._pieces is not None or self._raw_read:
+        if (
+            connection is None
+            or self._buffer
+            or self._pieces is not None
+            or self._raw_read
+            or self._source is not None
+        ):
             return self.read()
         try:
             pieces = connection.receive_all(self._clock)
@@ -403,3 +483,85 @@ class RawResponse(io.IOBase):
 
     def __repr__(self) -> str:
         return f"<RawResponse [{self.status}]>"
+
+
+class _BodyFile:
+    """The undecoded body of a :class:`RawResponse` as a file, read from its connection."""
+
+    def __init__(self, raw: RawResponse) -> None:
+        self._raw = raw
+        self._rest = b""
+
+    @property
+    def version(self) -> int:
+        """The HTTP version as ``http.client`` gives it (10 or 11)."""
+        return self._raw.version
+
+    @property
+    def closed(self) -> bool:
+        raw = self._raw
+        return not self._rest and raw._connection is None and raw._ended
+
+    def read(self, amt: int | None = None) -> bytes:
+        parts = [self._rest]
+        size = len(self._rest)
+        while amt is None or amt < 0 or size < amt:
+            data = RawResponse._pull(self._raw)  # the connection, whatever _fp now is
+            if data is None:
+                break
+            parts.append(data)
+            size += len(data)
+        data = b"".join(parts)
+        if amt is not None and 0 <= amt < len(data):
+            data, self._rest = data[:amt], data[amt:]
+        else:
+            self._rest = b""
+        return data
+
+    def close(self) -> None:
+        self._raw.release_conn()
+
+
+class _Message:
+    """The header fields as ``http.client``'s message: ``get_all`` keeps repeated fields."""
+
+    def __init__(self, fields: Any) -> None:
+        self._fields = fields
+
+    def get_all(self, name: str, default: Any = None) -> Any:
+        lname = name.lower()
+        values = [value for key, value in self._fields if key.lower() == lname]
+        return values or default
+
+    def getheaders(self, name: str) -> list[str]:
+        return list(self.get_all(name, []))
+
+    def get(self, name: str, default: Any = None) -> Any:
+        values = self.get_all(name)
+        return values[0] if values else default
+
+    def items(self) -> list[tuple[str, str]]:
+        return list(self._fields)
+
+    def keys(self) -> list[str]:
+        return [name for name, _ in self._fields]
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self.get_all(name) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys())
+
+
+class _Original:
+    """``RawResponse._original_response``: the parts of ``http.client``'s response people read."""
+
+    def __init__(self, raw: RawResponse) -> None:
+        self.msg = _Message(raw.header_list)
+        self.status = raw.status
+        self.reason = raw.reason
+        self.version = raw.version
+        self._raw = raw
+
+    def isclosed(self) -> bool:
+        return self._raw.closed

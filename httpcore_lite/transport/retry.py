@@ -223,10 +223,57 @@ class Retry:
             retries = default if default is not None else cls.DEFAULT
         if isinstance(retries, Retry):
             return retries
+        if not isinstance(retries, (bool, int)):
+            return cls.from_retry_like(retries)
         redirect = bool(redirect) and None
         new_retries = cls(retries, redirect=redirect)
         log.debug("Converted retries value: %r -> %r", retries, new_retries)
         return new_retries
+
+    @classmethod
+    def from_retry_like(cls, other: Any) -> Retry:
+        """A Retry with the settings of ``other``, an object shaped like urllib3's ``Retry``.
+
+        Code written for requests passes ``urllib3.util.retry.Retry`` objects as
+        ``max_retries``; they are read field by field (urllib3's names, older spellings
+        included), so they have the effect they have in requests. Anything without a ``total``
+        is refused with a ``TypeError`` that says what is accepted.
+        """
+        if not hasattr(other, "total"):
+            raise TypeError(
+                "max_retries must be an int, None, a Retry, or an object with urllib3's Retry "
+                f"attributes, not {type(other).__name__}"
+            )
+        methods = getattr(other, "allowed_methods", getattr(other, "method_whitelist", None))
+        params: dict[str, Any] = {
+            "total": other.total,
+            # urllib3 1.x spelled "every method" False, 2.x None.
+            "allowed_methods": None if methods is False else methods,
+        }
+        for name in (
+            "connect",
+            "read",
+            "redirect",
+            "status",
+            "other",
+            "status_forcelist",
+            "backoff_factor",
+            "backoff_max",
+            "backoff_jitter",
+            "raise_on_redirect",
+            "raise_on_status",
+            "respect_retry_after_header",
+            "remove_headers_on_redirect",
+        ):
+            value = getattr(other, name, None)
+            if value is not None or name in ("connect", "read", "redirect", "status", "other"):
+                params[name] = value
+        if getattr(other, "backoff_max", None) is None:
+            # urllib3 before 2.0 kept the cap on the class only.
+            cap = getattr(type(other), "DEFAULT_BACKOFF_MAX", getattr(other, "BACKOFF_MAX", None))
+            if cap is not None:
+                params["backoff_max"] = cap
+        return cls(**params)
 
     # --- waiting --------------------------------------------------------------------------------
 
