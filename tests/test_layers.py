@@ -5,10 +5,11 @@ function, absolute or relative. Layers, bottom to top (each may import only its 
 those below it)::
 
     0  vocabulary   models, auth, cookies, hooks, utils, structures, status_codes, exceptions,
-                    compat, certs, packages, help, and the private helper modules (_*.py)
+                    compat, certs, help, and the private helper modules (_*.py)
     1  protocol/    the sans-IO core
     2  transport/   blocking I/O
-    3  adapters     HTTPAdapter
+    3  adapters     HTTPAdapter, and packages (requests.packages.urllib3, which serves the
+                    transport's Retry and errors under urllib3's names when urllib3 is missing)
     4  surface      sessions, redirects, api
     5  the package __init__
 
@@ -36,6 +37,9 @@ PACKAGE = PACKAGE_DIR.name
 
 LAYER_NAMES = ("vocabulary", "protocol", "transport", "adapters", "surface", "package")
 SURFACE = frozenset(("sessions", "redirects", "api"))
+# urllib3's names for the transport's classes: above the transport, beside the adapter (which
+# takes urllib3-shaped objects too and imports packages for its warning category).
+URLLIB3_COMPAT = frozenset(("packages", "_urllib3_idioms"))
 
 # (importing module, imported module): the sanctioned imports from a higher layer. None today:
 # the core builds a models.Response, and models sits below it.
@@ -68,6 +72,14 @@ ALLOWED_PRIVATE_ATTRIBUTES: frozenset[tuple[str, str]] = frozenset(
         # needs a started clock when total is set, so its two fields are read as they are.
         (f"{PACKAGE}.transport.timeout", "_connect"),
         (f"{PACKAGE}.transport.timeout", "_read"),
+        # urllib3's HTTPResponse keeps the http.client response in _original_response, where
+        # requests reads the Set-Cookie fields of a urllib3-shaped raw response; so do we.
+        (f"{PACKAGE}.cookies", "_original_response"),
+        # TEMPORARY: the transport's RawResponse offers urllib3's private-looking names
+        # (_headers, _request_url) for code written against urllib3; the adapter should use
+        # public ones of its own.
+        (f"{PACKAGE}.adapters", "_headers"),
+        (f"{PACKAGE}.adapters", "_request_url"),
         # TEMPORARY: h11 internals (the core's speed probes), which belong in the h11 probe
         # module above; these entries go when they move there.
         (f"{PACKAGE}.protocol.connection", "_headers"),
@@ -119,7 +131,7 @@ def layer(module: str) -> int:
         return 1
     if top == "transport":
         return 2
-    if top == "adapters":
+    if top == "adapters" or top in URLLIB3_COMPAT:
         return 3
     if top in SURFACE:
         return 4
