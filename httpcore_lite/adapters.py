@@ -359,13 +359,13 @@ class HTTPAdapter(BaseAdapter):
         ``status``, ``reason``, ``headers`` and the body methods are read then. Changes a
         subclass made to ``resp.headers`` before calling this are kept.
         """
-        if type(resp) is not RawResponse or resp._headers is not None:
+        if type(resp) is not RawResponse or resp.headers_built:
             return self._build_foreign_response(req, resp)
         response = _build_response(resp.started, req)
         response.raw = resp
         url = req.url
         response.url = url.decode("utf-8") if isinstance(url, bytes) else url
-        resp._request_url = response.url
+        resp.request_url = response.url
         response.connection = self
         # response.headers was just built from the same fields, keyed by lowercased name:
         # lookups say which fields are present, once for everyone who reads the raw response.

@@ -75,11 +75,6 @@ ALLOWED_PRIVATE_ATTRIBUTES: frozenset[tuple[str, str]] = frozenset(
         # urllib3's HTTPResponse keeps the http.client response in _original_response, where
         # requests reads the Set-Cookie fields of a urllib3-shaped raw response; so do we.
         (f"{PACKAGE}.cookies", "_original_response"),
-        # TEMPORARY: the transport's RawResponse offers urllib3's private-looking names
-        # (_headers, _request_url) for code written against urllib3; the adapter should use
-        # public ones of its own.
-        (f"{PACKAGE}.adapters", "_headers"),
-        (f"{PACKAGE}.adapters", "_request_url"),
         # TEMPORARY: h11 internals (the core's speed probes), which belong in the h11 probe
         # module above; these entries go when they move there.
         (f"{PACKAGE}.protocol.connection", "_headers"),
