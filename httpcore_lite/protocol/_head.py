@@ -181,7 +181,7 @@ def accepted_head(
     if type(headers) is not CaseInsensitiveDict:
         return None
     try:
-        return REQUEST_EVENTS.get((method, target, host, tuple(headers._store.values())))
+        return REQUEST_EVENTS.get((method, target, host, tuple(headers.fields())))
     except TypeError:  # an unhashable header value: the general path serves it
         return None
 
@@ -195,7 +195,7 @@ def remember_head(
     if len(REQUEST_EVENTS) >= REQUEST_EVENTS_MAX:
         REQUEST_EVENTS.clear()
     try:
-        REQUEST_EVENTS[(method, target, host, tuple(headers._store.values()))] = event
+        REQUEST_EVENTS[(method, target, host, tuple(headers.fields()))] = event
     except TypeError:  # an unhashable header value: never cached
         pass
 
@@ -208,10 +208,10 @@ def encode_fields(
     Also says whether a ``Content-Length`` and a ``Transfer-Encoding`` were among them.
     """
     if type(headers) is CaseInsensitiveDict:
-        # The store holds (original-case name, value) under the lowercased name: reading it
-        # directly avoids the MutableMapping item machinery on the hot path.
-        store = headers._store
-        pairs: Iterable[tuple[object, object]] = store.values()
+        # Its (original-case name, value) pairs and lowercased names, read as views: no
+        # MutableMapping item machinery on the hot path.
+        pairs: Iterable[tuple[object, object]] = headers.fields()
+        store = headers.lower_keys()
         has_host = "host" in store
         has_cl = "content-length" in store
         has_te = "transfer-encoding" in store

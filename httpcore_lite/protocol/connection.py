@@ -72,10 +72,9 @@ from .events import (
 from .state import State
 
 if TYPE_CHECKING:
-    from h11._headers import Headers
-
     from ..models import Response
     from ._head import OutgoingRequest
+    from .fastpath import Headers
 
 __all__ = [
     "DEFAULT_MAX_HEAD_SIZE",
@@ -852,7 +851,6 @@ def finish_response(response: Response, body: bytes) -> Response:
     encoding = response.headers.get("content-encoding")
     if encoding and body:
         body = decoders.decode_all(encoding, body)
-    response._content = body
-    response._content_consumed = True
+    response.set_content(body)
     response.raw = None
     return response

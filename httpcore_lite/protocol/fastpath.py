@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING
 import h11
 
 if TYPE_CHECKING:
-    from h11._headers import Headers
+    # h11's header list type, for annotations (here, with the other reliances on h11 internals)
+    from h11._headers import Headers as Headers
 
 __all__ = ["ENABLED", "ENV_VAR", "body_framing", "disable", "header_triples", "trusted_request"]
 
