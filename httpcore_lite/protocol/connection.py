@@ -145,9 +145,10 @@ class ClientConnection:
     ``buffer_body=True`` keeps the body and builds :attr:`response` (content decoded) at the end
     of each cycle, which is what a non-streaming ``requests.get`` wants. ``buffer_body=False``
     keeps no body bytes at all: the caller consumes :class:`BodyData` events itself and
-    :attr:`response` stays None (build one with :func:`build_response` and, once the body is
-    read, :func:`finish_response`). This is the connection's default; ``send_request(...,
-    buffer_body=)`` chooses per request, so one pooled connection serves both kinds.
+    :attr:`response` stays None (build one with :func:`~httpcore_lite.models.build_response`
+    and, once the body is read, :func:`finish_response`). This is the connection's default;
+    ``send_request(..., buffer_body=)`` chooses per request, so one pooled connection serves
+    both kinds.
 
     ``interim_responses=True`` returns each interim 1xx response as an
     :class:`InformationalResponse` event (needed to implement ``Expect: 100-continue`` or to
@@ -841,7 +842,7 @@ def _load_build_response() -> Callable[[ResponseStarted, object], Response]:
 
 
 def finish_response(response: Response, body: bytes) -> Response:
-    """Attach the whole, undecoded body to a response from :func:`build_response`.
+    """Attach the whole, undecoded body to a response from ``models.build_response``.
 
     ``body`` is the concatenated :class:`BodyData` pieces; it is content-decoded here (bounded,
     like every decoding in the core) as ``Content-Encoding`` says. Returns the response, whose
