@@ -33,9 +33,11 @@ if TYPE_CHECKING:
 
         def items(self) -> Iterable[tuple[object, object]]: ...
 
-    #: Request headers: a mapping (a ``CaseInsensitiveDict`` is read fastest) or pairs. Names
-    #: and values are str or bytes; anything else is refused with ``InvalidHeader``.
-    HeaderSource: TypeAlias = HeaderItems | Iterable[tuple[object, object]] | None
+    #: Header fields as (name, value) pairs. Names and values are str or bytes; anything else
+    #: is refused with ``InvalidHeader``, so the type says no more than ``object``.
+    HeaderPairs: TypeAlias = Iterable[tuple[object, object]]
+    #: Request headers: a mapping (a ``CaseInsensitiveDict`` is read fastest) or pairs.
+    HeaderSource: TypeAlias = HeaderItems | HeaderPairs | None
 
     class OutgoingRequest(Protocol):
         """What the core reads from a request: a ``PreparedRequest`` or any such object.
@@ -51,8 +53,6 @@ if TYPE_CHECKING:
         def headers(self) -> HeaderSource: ...
         @property
         def body(self) -> object: ...
-
-    _Pairs: TypeAlias = Iterable[tuple[object, object]]
 
     #: The cache key of a bodiless head: method, target, Host and the header store's pairs.
     HeadKey: TypeAlias = tuple[bytes, bytes, bytes, tuple[tuple[str, object], ...]]
@@ -201,7 +201,7 @@ def remember_head(
 
 
 def encode_fields(
-    headers: HeaderSource, extra_headers: Iterable[tuple[object, object]], host: bytes
+    headers: HeaderSource, extra_headers: HeaderPairs, host: bytes
 ) -> tuple[list[tuple[bytes, bytes]], bool, bool]:
     """The header fields as latin-1 bytes, in order, ``Host`` first when none is given.
 
@@ -210,7 +210,7 @@ def encode_fields(
     if type(headers) is CaseInsensitiveDict:
         # Its (original-case name, value) pairs and lowercased names, read as views: no
         # MutableMapping item machinery on the hot path.
-        pairs: Iterable[tuple[object, object]] = headers.fields()
+        pairs: HeaderPairs = headers.fields()
         store = headers.lower_keys()
         has_host = "host" in store
         has_cl = "content-length" in store
@@ -219,7 +219,7 @@ def encode_fields(
         try:
             items = getattr(headers, "items", None)
             # Without an items() method, headers can only be the pairs themselves.
-            pairs = list(items() if items is not None else cast("_Pairs", headers or ()))
+            pairs = list(items() if items is not None else cast("HeaderPairs", headers or ()))
             lowered = {encode_name(k).lower() for k, _ in pairs}
         except (TypeError, ValueError) as exc:
             raise InvalidHeader(
