@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Protocol, Union
 
-__all__ = ["BodySource", "Request", "RequestBody"]
+__all__ = ["BodySource", "HasHeaders", "Request", "RequestBody"]
 
 #: A request body as the connection sends it: bytes-like or text sent at once (the core frames
 #: it with Content-Length), or an iterable of pieces (a generator, or a file, which is read by
@@ -46,3 +46,11 @@ class BodySource(Protocol):
     anything with ``read(amt)`` returning bytes, as the wrappers of caching layers are."""
 
     def read(self, amt: int, /) -> bytes: ...
+
+
+class HasHeaders(Protocol):
+    """A response as :class:`~.retry.Retry` reads it (a ``Response`` or a raw response): its
+    header fields, for ``Retry-After`` and ``Location``; the status is looked up by name."""
+
+    @property
+    def headers(self) -> Mapping[str, str]: ...
