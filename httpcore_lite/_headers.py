@@ -13,7 +13,7 @@ from typing import Any, Optional
 
 from .__version__ import __release__
 from ._cache import remember
-from ._internal_utils import _HEADER_VALIDATOR_BYTE, _HEADER_VALIDATOR_STR
+from ._internal_utils import HEADER_VALIDATOR_BYTE, HEADER_VALIDATOR_STR
 from .exceptions import InvalidHeader
 from .structures import CaseInsensitiveDict
 
@@ -235,9 +235,9 @@ def check_header_validity(header: tuple[Any, Any]) -> None:
 def _validate_header_part(header: tuple[Any, Any], header_part: Any, index: int) -> None:
     validator: re.Pattern[Any]
     if isinstance(header_part, str):
-        validator = _HEADER_VALIDATOR_STR[index]
+        validator = HEADER_VALIDATOR_STR[index]
     elif isinstance(header_part, bytes):
-        validator = _HEADER_VALIDATOR_BYTE[index]
+        validator = HEADER_VALIDATOR_BYTE[index]
     else:
         raise InvalidHeader(
             f"Header part ({header_part!r}) from {header} "

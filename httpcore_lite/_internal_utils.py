@@ -19,14 +19,14 @@ _VALID_HEADER_NAME_RE_STR = re.compile(r"\A[^:\s\x00][^:\r\n\x00]*\Z")
 _VALID_HEADER_VALUE_RE_BYTE = re.compile(rb"\A[^\s\x00][^\r\n\x00]*\Z|\A\Z")
 _VALID_HEADER_VALUE_RE_STR = re.compile(r"\A[^\s\x00][^\r\n\x00]*\Z|\A\Z")
 
-_HEADER_VALIDATOR_STR = (_VALID_HEADER_NAME_RE_STR, _VALID_HEADER_VALUE_RE_STR)
-_HEADER_VALIDATOR_BYTE = (_VALID_HEADER_NAME_RE_BYTE, _VALID_HEADER_VALUE_RE_BYTE)
+HEADER_VALIDATOR_STR = (_VALID_HEADER_NAME_RE_STR, _VALID_HEADER_VALUE_RE_STR)
+HEADER_VALIDATOR_BYTE = (_VALID_HEADER_NAME_RE_BYTE, _VALID_HEADER_VALUE_RE_BYTE)
 
 #: ``{str: (name_re, value_re), bytes: (name_re, value_re)}``, keyed by the type of the header,
 #: as in requests. Unlike requests' patterns, these refuse NUL too.
 HEADER_VALIDATORS: dict[type, tuple[re.Pattern[Any], re.Pattern[Any]]] = {
-    bytes: _HEADER_VALIDATOR_BYTE,
-    str: _HEADER_VALIDATOR_STR,
+    bytes: HEADER_VALIDATOR_BYTE,
+    str: HEADER_VALIDATOR_STR,
 }
 
 

@@ -182,26 +182,26 @@ class _SendKwargs(TypedDict, total=False):
     cert: CertType
 
 
-class _GetKwargs(_SendKwargs, total=False):
+class GetKwargs(_SendKwargs, total=False):
     """The keywords of ``get``, which takes ``params`` as a parameter."""
 
     data: DataType
     json: Any
 
 
-class _PostKwargs(_SendKwargs, total=False):
+class PostKwargs(_SendKwargs, total=False):
     """The keywords of ``post``, which takes ``data`` and ``json`` as parameters."""
 
     params: ParamsType
 
 
-class _PutKwargs(_PostKwargs, total=False):
+class PutKwargs(PostKwargs, total=False):
     """The keywords of ``put`` and ``patch``, which take ``data`` as a parameter."""
 
     json: Any
 
 
-class RequestKwargs(_PutKwargs, total=False):
+class RequestKwargs(PutKwargs, total=False):
     """Every keyword of ``request``, ``options``, ``head`` and ``delete``, with its type."""
 
     data: DataType

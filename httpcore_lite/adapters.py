@@ -336,17 +336,17 @@ class HTTPAdapter(BaseAdapter):
         ``status``, ``reason``, ``headers`` and the body methods are read then. Changes a
         subclass made to ``resp.headers`` before calling this are kept.
         """
-        if type(resp) is not RawResponse or resp._headers is not None:
+        if type(resp) is not RawResponse or resp.headers_built:
             return self._build_foreign_response(req, resp)
         response = _build_response(resp.started, req)
         response.raw = resp
         url = req.url
         response.url = url.decode("utf-8") if isinstance(url, bytes) else url
-        resp._request_url = response.url
+        resp.request_url = response.url
         response.connection = self
         # response.headers was just built from the same fields, keyed by lowercased name:
         # lookups say which fields are present, once for everyone who reads the raw response.
-        store = response.headers._store
+        store = response.headers.lower_keys()
         resp.has_content_encoding = "content-encoding" in store
         resp.has_set_cookie = "set-cookie" in store or "set-cookie2" in store
         if "set-cookie" in store:
@@ -646,8 +646,7 @@ class HTTPAdapter(BaseAdapter):
             break
         response = self.build_response(original, raw)
         if not stream:
-            response._content = raw.read_all()
-            response._content_consumed = True
+            response.set_content(raw.read_all())
         return response
 
     def _urlopen(
@@ -715,7 +714,7 @@ class HTTPAdapter(BaseAdapter):
         body = request.body
         if body is None or isinstance(body, (bytes, str)):
             return
-        position = getattr(request, "_body_position", None)
+        position = getattr(request, "body_position", None)
         if isinstance(position, int) and hasattr(body, "seek"):
             body.seek(position)
 

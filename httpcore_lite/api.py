@@ -16,7 +16,7 @@ from .models import Response
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
-    from ._types import DataType, ParamsType, RequestKwargs, _GetKwargs, _PostKwargs, _PutKwargs
+    from ._types import DataType, GetKwargs, ParamsType, PostKwargs, PutKwargs, RequestKwargs
 
 __all__ = ["delete", "get", "head", "options", "patch", "post", "put", "request"]
 
@@ -65,7 +65,7 @@ def request(method: str | bytes, url: str | bytes, **kwargs: Unpack[RequestKwarg
         return session.request(method=method, url=url, **kwargs)
 
 
-def get(url: str | bytes, params: ParamsType = None, **kwargs: Unpack[_GetKwargs]) -> Response:
+def get(url: str | bytes, params: ParamsType = None, **kwargs: Unpack[GetKwargs]) -> Response:
     r"""Send a GET request.
 
     :param url: URL for the new Request.
@@ -99,7 +99,7 @@ def head(url: str | bytes, **kwargs: Unpack[RequestKwargs]) -> Response:
 
 
 def post(
-    url: str | bytes, data: DataType = None, json: Any = None, **kwargs: Unpack[_PostKwargs]
+    url: str | bytes, data: DataType = None, json: Any = None, **kwargs: Unpack[PostKwargs]
 ) -> Response:
     r"""Send a POST request.
 
@@ -113,7 +113,7 @@ def post(
     return request("post", url, data=data, json=json, **kwargs)
 
 
-def put(url: str | bytes, data: DataType = None, **kwargs: Unpack[_PutKwargs]) -> Response:
+def put(url: str | bytes, data: DataType = None, **kwargs: Unpack[PutKwargs]) -> Response:
     r"""Send a PUT request.
 
     :param url: URL for the new Request.
@@ -125,7 +125,7 @@ def put(url: str | bytes, data: DataType = None, **kwargs: Unpack[_PutKwargs]) -
     return request("put", url, data=data, **kwargs)
 
 
-def patch(url: str | bytes, data: DataType = None, **kwargs: Unpack[_PutKwargs]) -> Response:
+def patch(url: str | bytes, data: DataType = None, **kwargs: Unpack[PutKwargs]) -> Response:
     r"""Send a PATCH request.
 
     :param url: URL for the new Request.

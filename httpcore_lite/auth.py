@@ -29,6 +29,7 @@ __all__ = [
     "HTTPBasicAuth",
     "HTTPDigestAuth",
     "HTTPProxyAuth",
+    "basic_auth_value",
 ]
 
 CONTENT_TYPE_FORM_URLENCODED = "application/x-www-form-urlencoded"
@@ -54,7 +55,7 @@ def _credential_bytes(value: Any, what: str) -> bytes:
     return value
 
 
-def _basic_auth_str(username: Union[str, bytes], password: Union[str, bytes]) -> str:
+def basic_auth_value(username: Union[str, bytes], password: Union[str, bytes]) -> str:
     """The ``Authorization`` value for HTTP Basic: ``"Basic " + base64(user:password)``.
 
     ``str`` credentials are encoded as Latin-1, as in requests (so existing servers see the same
@@ -63,6 +64,10 @@ def _basic_auth_str(username: Union[str, bytes], password: Union[str, bytes]) ->
     user_bytes = _credential_bytes(username, "username")
     password_bytes = _credential_bytes(password, "password")
     return "Basic " + to_native_string(b64encode(b":".join((user_bytes, password_bytes))).strip())
+
+
+# requests' name for it, which code written for requests imports.
+_basic_auth_str = basic_auth_value
 
 
 class AuthBase:
@@ -88,7 +93,7 @@ class HTTPBasicAuth(AuthBase):
         return not self == other
 
     def __call__(self, r: Any) -> Any:
-        r.headers["Authorization"] = _basic_auth_str(self.username, self.password)
+        r.headers["Authorization"] = basic_auth_value(self.username, self.password)
         return r
 
 
@@ -96,7 +101,7 @@ class HTTPProxyAuth(HTTPBasicAuth):
     """Attaches HTTP Proxy Authentication (``Proxy-Authorization``) to a given Request object."""
 
     def __call__(self, r: Any) -> Any:
-        r.headers["Proxy-Authorization"] = _basic_auth_str(self.username, self.password)
+        r.headers["Proxy-Authorization"] = basic_auth_value(self.username, self.password)
         return r
 
 
@@ -251,7 +256,7 @@ class HTTPDigestAuth(AuthBase):
         if body is None or isinstance(body, (bytes, str)):
             return True
         seek = getattr(body, "seek", None)
-        position = getattr(request, "_body_position", None)
+        position = getattr(request, "body_position", None)
         if not isinstance(position, int) or isinstance(position, bool):
             position = self._thread_local.pos
         if seek is None or position is None:
@@ -296,10 +301,10 @@ class HTTPDigestAuth(AuthBase):
             r.content  # noqa: B018 - reading the body frees the connection for reuse
             r.close()
             prep = r.request.copy()
-            if getattr(prep, "_cookies", None) is None:
-                prep._cookies = RequestsCookieJar()
-            extract_cookies_to_jar(prep._cookies, r.request, r.raw)
-            prep.prepare_cookies(prep._cookies)
+            if getattr(prep, "cookie_jar", None) is None:
+                prep.cookie_jar = RequestsCookieJar()
+            extract_cookies_to_jar(prep.cookie_jar, r.request, r.raw)
+            prep.prepare_cookies(prep.cookie_jar)
 
             header = self.build_digest_header(prep.method, prep.url)
             if header is None:

@@ -180,18 +180,27 @@ def extract_cookies_to_jar(jar: cookielib.CookieJar, request: Any, response: Any
     jar.extract_cookies(MockResponse(fields), MockRequest(request))  # type: ignore[arg-type]
 
 
-def _jar_is_empty(jar: Any) -> bool:
-    # CookieJar.__len__ walks every cookie; peeking at the domain map is O(1). A jar whose
-    # cookies were all cleared can keep empty inner dicts: then we just take the slow path.
+def jar_is_empty(jar: Any) -> bool:
+    """True when ``jar`` certainly holds no cookie: the check that lets a request with no
+    cookies skip all cookie-jar work.
+
+    ``CookieJar.__len__`` walks every cookie under the jar's lock; peeking at its domain map
+    (``http.cookiejar`` keeps it in ``_cookies``) is O(1). A jar whose cookies were all cleared
+    can keep empty inner dicts: it then answers False and the caller takes the normal path, as
+    for anything else it cannot tell cheaply.
+    """
     cookies = getattr(jar, "_cookies", None)
-    if isinstance(cookies, dict):
+    if type(cookies) is dict:
         return not cookies
-    return len(jar) == 0
+    try:
+        return len(jar) == 0
+    except TypeError:
+        return False
 
 
 def get_cookie_header(jar: cookielib.CookieJar, request: Any) -> Optional[str]:
     """The ``Cookie`` header value ``jar`` produces for ``request``, or ``None``."""
-    if jar is None or _jar_is_empty(jar):
+    if jar is None or jar_is_empty(jar):
         return None
     r = MockRequest(request)
     jar.add_cookie_header(r)  # type: ignore[arg-type]
@@ -514,7 +523,8 @@ class RequestsCookieJar(cookielib.CookieJar, MutableMapping):
     __hash__ = None  # type: ignore[assignment]
 
 
-def _copy_cookie_jar(jar: Optional[cookielib.CookieJar]) -> Optional[cookielib.CookieJar]:
+def copy_cookie_jar(jar: Optional[cookielib.CookieJar]) -> Optional[cookielib.CookieJar]:
+    """A copy of ``jar`` of the same class, its cookies copied too (None stays None)."""
     if jar is None:
         return None
     if hasattr(jar, "copy"):
@@ -526,6 +536,10 @@ def _copy_cookie_jar(jar: Optional[cookielib.CookieJar]) -> Optional[cookielib.C
     for cookie in jar:
         new_jar.set_cookie(copy.copy(cookie))
     return new_jar
+
+
+# requests' name for it.
+_copy_cookie_jar = copy_cookie_jar
 
 
 _COOKIE_DEFAULTS: dict[str, Any] = {
@@ -648,7 +662,7 @@ def merge_cookies(
         if cookies:
             cookiejar = cookiejar_from_dict(cookies, cookiejar=cookiejar, overwrite=False)
     elif isinstance(cookies, cookielib.CookieJar):
-        if _jar_is_empty(cookies):
+        if jar_is_empty(cookies):
             # The common case on the hot path: nothing to copy, and no lock to take.
             return cookiejar
         try:

@@ -36,7 +36,7 @@ from ._internal_utils import to_native_string
 from ._multipart import encode_multipart
 from ._urls import get_auth_from_url, requote_needed, requote_uri, split_url
 from .auth import HTTPBasicAuth
-from .cookies import _copy_cookie_jar, cookiejar_from_dict, get_cookie_header
+from .cookies import cookiejar_from_dict, copy_cookie_jar, get_cookie_header
 from .exceptions import (
     ChunkedEncodingError,
     ConnectionError,
@@ -315,26 +315,31 @@ class PreparedRequest(RequestEncodingMixin, RequestHooksMixin):
     """The exact bytes-to-be of a request: method, quoted URL, validated headers and body.
 
     Built by :meth:`Request.prepare` or ``Session.prepare_request``; the transport sends it as it
-    is. ``_body_position`` records where a file body started, so a redirect (307/308) can rewind
-    it; it is an ``object()`` sentinel when ``tell()`` failed.
+    is. ``body_position`` records where a file body started, so a redirect (307/308) or a retry
+    can rewind it; it is an ``object()`` sentinel when ``tell()`` failed. requests calls it
+    ``_body_position``, which works too.
     """
+
+    #: True while a Session's redirect loop sends this request as one hop of the chain: the
+    #: session then reads the body of the response only if it is the final one.
+    redirect_hop: bool = False
 
     def __init__(self) -> None:
         self.method: Optional[str] = None
         self.url: Optional[str] = None
         # Typed as after prepare(); a value is bytes only where the caller passed bytes.
         self.headers: CaseInsensitiveDict[str] = None  # type: ignore[assignment]
-        # The jar behind ``_cookies``; False means "an empty jar, not made yet" (see below).
+        # The jar behind ``cookie_jar``; False means "an empty jar, not made yet" (see below).
         self._jar: Any = None
         # bytes or str, or the file or iterable passed as ``data`` (sent as it is read).
         self.body: Union[bytes, str, Any] = None
         self.hooks = default_hooks()
-        self._body_position: Any = None
+        self.body_position: Any = None
         self._path_url_cache: Optional[tuple[str, str]] = None
 
     @property
-    def _cookies(self) -> Any:
-        """The request's cookie jar (None before ``prepare_cookies``).
+    def cookie_jar(self) -> Any:
+        """The request's cookie jar (None before ``prepare_cookies``); requests' ``_cookies``.
 
         A request prepared without cookies (most of them) gets its empty
         :class:`RequestsCookieJar` only when something asks for it: building a jar and its
@@ -346,9 +351,20 @@ class PreparedRequest(RequestEncodingMixin, RequestHooksMixin):
             jar = self._jar = cookiejar_from_dict(None)
         return jar
 
-    @_cookies.setter
-    def _cookies(self, value: Any) -> None:
+    @cookie_jar.setter
+    def cookie_jar(self, value: Any) -> None:
         self._jar = value
+
+    # requests' names for these, which code written for requests reads and sets.
+    _cookies = cookie_jar
+
+    @property
+    def _body_position(self) -> Any:
+        return self.body_position
+
+    @_body_position.setter
+    def _body_position(self, value: Any) -> None:
+        self.body_position = value
 
     def prepare(
         self,
@@ -384,10 +400,10 @@ class PreparedRequest(RequestEncodingMixin, RequestHooksMixin):
         p.url = self.url
         p.headers = self.headers.copy() if self.headers is not None else None
         # A pending empty jar stays pending in the copy: it is made fresh on first use anyway.
-        p._jar = False if self._jar is False else _copy_cookie_jar(self._jar)
+        p._jar = False if self._jar is False else copy_cookie_jar(self._jar)
         p.body = self.body
         p.hooks = self.hooks
-        p._body_position = self._body_position
+        p.body_position = self.body_position
         p._path_url_cache = self._path_url_cache
         return p
 
@@ -473,25 +489,23 @@ class PreparedRequest(RequestEncodingMixin, RequestHooksMixin):
         :raises InvalidHeader: a name or value holding CR, LF or NUL, a value starting with
             whitespace, or a value that is neither str nor bytes.
         """
+        valid = _VALID_HEADERS
+        if headers and type(headers) is CaseInsensitiveDict:
+            # The session's headers (merge_setting hands them over as they are when the request
+            # adds none): they already hold each (name, value) pair this loop would store, so
+            # when every pair is a str pair known to be valid, a copy is the same result without
+            # the per-key lookups of the generic items() view.
+            for header in headers.fields():
+                if type(header[0]) is not str or type(header[1]) is not str:
+                    break
+                if header not in valid:
+                    break
+            else:
+                self.headers = headers.copy()
+                return
         hdrs: CaseInsensitiveDict[str]
         self.headers = hdrs = CaseInsensitiveDict()
         if headers:
-            valid = _VALID_HEADERS
-            if type(headers) is CaseInsensitiveDict:
-                # The session's headers (merge_setting hands them over as they are when the
-                # request adds none): its store already maps each lowercased name to the
-                # (name, value) pair this loop would store, so when every pair is a str pair
-                # known to be valid, a copy of the store is the same result without the
-                # per-key lookups of the generic items() view.
-                store = headers._store
-                for header in store.values():
-                    if type(header[0]) is not str or type(header[1]) is not str:
-                        break
-                    if header not in valid:
-                        break
-                else:
-                    hdrs._store = store.copy()
-                    return
             for header in headers.items():
                 name, value = header
                 if type(name) is str and type(value) is str:
@@ -547,10 +561,10 @@ class PreparedRequest(RequestEncodingMixin, RequestHooksMixin):
             if getattr(body, "tell", None) is not None:
                 # Remember where the body starts, so a redirect can rewind it.
                 try:
-                    self._body_position = body.tell()
+                    self.body_position = body.tell()
                 except OSError:
                     # A sentinel: rewinding will be refused with UnrewindableBodyError.
-                    self._body_position = object()
+                    self.body_position = object()
 
             if files:
                 raise NotImplementedError("Streamed bodies and files are mutually exclusive.")
@@ -784,8 +798,27 @@ class Response:
             codes.permanent_redirect,
         )
 
-    #: Computes :attr:`next` on first read (set by a Session that did not follow a redirect).
+    #: Computes :attr:`next` on first read (see :meth:`set_next`).
     _next_pending: Optional[Callable[[], Optional[PreparedRequest]]] = None
+
+    def set_next(self, compute: Callable[[], Optional[PreparedRequest]]) -> None:
+        """Have :attr:`next` computed by ``compute()`` when it is first read.
+
+        A Session that does not follow a redirect offers the next request this way, so that a
+        ``Location`` it cannot parse fails only a caller who asks for it.
+        """
+        self._next_pending = compute
+
+    def set_content(self, content: bytes) -> None:
+        """Make ``content`` the whole body, already read (and decoded): what the transport
+        does for a response that is not streamed."""
+        self._content = content
+        self._content_consumed = True
+
+    @property
+    def content_loaded(self) -> bool:
+        """True once the body is held in memory (read, or set with :meth:`set_content`)."""
+        return self._content is not False
 
     @property
     def next(self) -> Optional[PreparedRequest]:

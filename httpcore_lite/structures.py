@@ -5,7 +5,7 @@ dictionary behind ``codes``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Iterable, Iterator, KeysView, Mapping, MutableMapping, ValuesView
 from typing import Any, Optional, TypeVar, Union, overload
 
 _VT = TypeVar("_VT")
@@ -90,6 +90,19 @@ class CaseInsensitiveDict(MutableMapping[str, _VT]):
         # Faster than MutableMapping.get, which goes through __getitem__ and KeyError.
         item = self._store.get(key.lower())
         return default if item is None else item[1]
+
+    def fields(self) -> ValuesView[tuple[str, _VT]]:
+        """The ``(name, value)`` pairs, each name spelt as last set, in insertion order.
+
+        A live view of the store, as cheap to read as the mapping itself: the core encodes a
+        request head from it and the session scans it, on every request.
+        """
+        return self._store.values()
+
+    def lower_keys(self) -> KeysView[str]:
+        """The lowercased names, as a live view: ``"host" in h.lower_keys()`` tests for a
+        field without lowercasing the name on every test."""
+        return self._store.keys()
 
     def lower_items(self) -> Iterator[tuple[str, _VT]]:
         """Like iteritems(), but with all lowercase keys."""

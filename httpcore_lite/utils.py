@@ -49,8 +49,8 @@ from ._headers import (
     unquote_header_value,
 )
 from ._internal_utils import (  # noqa: F401 - re-exported, as requests.utils does
-    _HEADER_VALIDATOR_BYTE,
-    _HEADER_VALIDATOR_STR,
+    HEADER_VALIDATOR_BYTE,
+    HEADER_VALIDATOR_STR,
     HEADER_VALIDATORS,
     to_native_string,
     unicode_is_ascii,

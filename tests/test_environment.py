@@ -145,23 +145,6 @@ def test_redirect_through_authenticated_proxy(s, auth_proxy_url, httpbin_url, mo
     assert r.request.headers["Proxy-Authorization"] == "Basic dXNlcjpwYXNz"  # user:pass
 
 
-def test_rebuild_proxies_adds_proxy_credentials_only_for_plain_http() -> None:
-    from httpcore_lite.models import Request
-
-    s = sessions.Session()
-    proxies = {"http": "http://u:p@127.0.0.1:8080", "https": "http://u:p@127.0.0.1:8090"}
-    for url, expected in (("http://example.com/", True), ("https://example.com/", False)):
-        prep = Request("GET", url, headers={"Proxy-Authorization": "Basic stale"}).prepare()
-        s.rebuild_proxies(prep, proxies)
-        assert ("Proxy-Authorization" in prep.headers) is expected
-        if expected:
-            assert prep.headers["Proxy-Authorization"] == "Basic dTpw"
-    # Not proxied: any Proxy-Authorization header is dropped and none is added.
-    prep = Request("GET", "http://example.com/", headers={"Proxy-Authorization": "x"}).prepare()
-    assert s.rebuild_proxies(prep, {}) == {}
-    assert "Proxy-Authorization" not in prep.headers
-
-
 def test_proxy_credentials_never_reach_the_origin_through_a_tunnel(
     s, auth_proxy_url, httpbin_tls_url, ca_bundle, monkeypatch
 ) -> None:

@@ -18,7 +18,7 @@ from httpcore_lite.exceptions import (
     TooManyRedirects,
     UnrewindableBodyError,
 )
-from httpcore_lite.models import PreparedRequest
+from httpcore_lite.models import PreparedRequest, Request
 from tests.servers.raw import canned
 
 
@@ -534,3 +534,18 @@ def test_next_is_computed_on_read(s, raw_server) -> None:
     r = s.get(srv.url + "/here", allow_redirects=False)
     assert r.next is r.next
     assert r.next.url == srv.url + "/there" and r.next.method == "GET"
+
+
+def test_rebuild_proxies_adds_proxy_credentials_only_for_plain_http() -> None:
+    s = sessions.Session()
+    proxies = {"http": "http://u:p@127.0.0.1:8080", "https": "http://u:p@127.0.0.1:8090"}
+    for url, expected in (("http://example.com/", True), ("https://example.com/", False)):
+        prep = Request("GET", url, headers={"Proxy-Authorization": "Basic stale"}).prepare()
+        s.rebuild_proxies(prep, proxies)
+        assert ("Proxy-Authorization" in prep.headers) is expected
+        if expected:
+            assert prep.headers["Proxy-Authorization"] == "Basic dTpw"
+    # Not proxied: any Proxy-Authorization header is dropped and none is added.
+    prep = Request("GET", "http://example.com/", headers={"Proxy-Authorization": "x"}).prepare()
+    assert s.rebuild_proxies(prep, {}) == {}
+    assert "Proxy-Authorization" not in prep.headers

@@ -45,6 +45,17 @@ def test_delete_and_contains_non_str() -> None:
         del d["a"]
 
 
+def test_fields_and_lower_keys_are_live_views() -> None:
+    d = CaseInsensitiveDict({"Content-Type": "a", "X-One": "1"})
+    fields, lower = d.fields(), d.lower_keys()
+    assert list(fields) == [("Content-Type", "a"), ("X-One", "1")]
+    assert "content-type" in lower and "Content-Type" not in lower
+    d["content-TYPE"] = "b"
+    del d["x-one"]
+    assert list(fields) == [("content-TYPE", "b")]
+    assert list(lower) == ["content-type"]
+
+
 def test_copy_is_independent() -> None:
     d = CaseInsensitiveDict({"X": "1"})
     c = d.copy()

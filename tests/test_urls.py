@@ -123,9 +123,9 @@ def test_origin_is_lenient_for_comparing() -> None:
 
 def test_idna_encode_is_shared_by_urls_and_the_tcp_backend() -> None:
     from httpcore_lite import _urls
-    from httpcore_lite.transport.backends.tcp import _idna_hostname
+    from httpcore_lite.transport.backends.tcp import idna_hostname
 
     assert _urls.idna_encode("bücher.example") == "xn--bcher-kva.example"
-    assert _idna_hostname("bücher.example") == "xn--bcher-kva.example"
+    assert idna_hostname("bücher.example") == "xn--bcher-kva.example"
     with pytest.raises(InvalidURL):
         _urls.idna_encode("a..b\u0000")

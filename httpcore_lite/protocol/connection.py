@@ -525,7 +525,7 @@ class ClientConnection:
             and not extra_headers
             and type(headers) is CaseInsensitiveDict
         ):
-            cache_key = (method_b, target_b, self._host, tuple(headers._store.values()))
+            cache_key = (method_b, target_b, self._host, tuple(headers.fields()))
             try:
                 event = _REQUEST_EVENTS.get(cache_key)
             except TypeError:  # an unhashable header value: the general path names it
@@ -535,10 +535,10 @@ class ClientConnection:
 
         # Headers, in the request's order, encoded once.
         if type(headers) is CaseInsensitiveDict:
-            # The store holds (original-case name, value) under the lowercased name: reading it
-            # directly avoids the MutableMapping item machinery on the hot path.
-            store = headers._store
-            pairs: Iterable[tuple[Any, Any]] = store.values()
+            # Its (original-case name, value) pairs and lowercased names, read as views: no
+            # MutableMapping item machinery on the hot path.
+            pairs: Iterable[tuple[Any, Any]] = headers.fields()
+            store = headers.lower_keys()
             has_host = "host" in store
             has_cl = "content-length" in store
             has_te = "transfer-encoding" in store
@@ -1106,8 +1106,7 @@ def _attach_body(response: Any, body: bytes) -> None:
     encoding = response.headers.get("content-encoding")
     if encoding and body:
         body = decoders.decode_all(encoding, body)
-    response._content = body
-    response._content_consumed = True
+    response.set_content(body)
 
 
 def _new_response(started: ResponseStarted, request: Any) -> Any:

@@ -124,7 +124,7 @@ def _replayable(request: Request) -> bool:
     body = request.body
     if body is None or isinstance(body, (bytes, str, bytearray)):
         return True
-    position = getattr(request, "_body_position", None)
+    position = getattr(request, "body_position", None)
     seek = getattr(body, "seek", None)
     if isinstance(position, int) and seek is not None:
         try:

@@ -106,9 +106,9 @@ def with_default_scheme(proxy: str) -> str:
 
 def basic_proxy_auth(username: str, password: str | None) -> str:
     """The ``Proxy-Authorization`` value for Basic credentials."""
-    from ..auth import _basic_auth_str
+    from ..auth import basic_auth_value
 
-    return str(_basic_auth_str(username, password or ""))
+    return basic_auth_value(username, password or "")
 
 
 class _ConnectRequest:

@@ -69,8 +69,9 @@ class RawResponse(io.IOBase):
     #: :attr:`header_list` made for every response (decoder choice, cookie extraction).
     has_content_encoding: bool | None = None
     has_set_cookie: bool | None = None
-    #: urllib3's names for what the adapter knows: the URL asked for and the Retry in effect.
-    _request_url: str | None = None
+    #: What the adapter knows: the URL asked for (urllib3's ``geturl()``, ``_request_url``)
+    #: and the Retry in effect.
+    request_url: str | None = None
     retries: Retry | None = None
     #: A file-like object put in place of the body through :attr:`_fp` (None: the connection).
     _source: BodySource | None = None
@@ -132,7 +133,20 @@ class RawResponse(io.IOBase):
     def version_string(self) -> str:
         return "HTTP/" + self.started.http_version
 
+    @property
+    def headers_built(self) -> bool:
+        """Whether :attr:`headers` was built (and so may have been changed since)."""
+        return self._headers is not None
+
     # -- urllib3-style attributes -------------------------------------------------------------
+
+    @property
+    def _request_url(self) -> str | None:
+        return self.request_url
+
+    @_request_url.setter
+    def _request_url(self, value: str | None) -> None:
+        self.request_url = value
 
     @property
     def headers(self) -> CaseInsensitiveDict[str]:
@@ -213,7 +227,7 @@ class RawResponse(io.IOBase):
         (kept so that code wrapping it keeps working)."""
 
     def geturl(self) -> str | None:
-        return self._request_url
+        return self.request_url
 
     def tell(self) -> int:
         """Body bytes taken off the wire so far (before decoding), like urllib3's ``tell()``."""

@@ -28,7 +28,7 @@ from ..protocol.socks import (
     SOCKSEvent,
 )
 from .backends.base import NetworkStream
-from .backends.tcp import _idna_hostname
+from .backends.tcp import idna_hostname
 from .proxy import ProxyURL
 from .timeout import Deadline
 
@@ -106,7 +106,7 @@ def _address(host: str, port: int, remote: bool, family: int) -> str:
     else the first address the local resolver gives (IPv4 only for SOCKS4)."""
     if host.startswith("[") and host.endswith("]"):
         host = host[1:-1]
-    name = _idna_hostname(host) or host
+    name = idna_hostname(host) or host
     if remote or _is_ip(name):
         return name
     try:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import ast
 import gzip
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 import h11
@@ -698,26 +696,3 @@ def test_build_response_leaves_content_unread() -> None:
     assert response.headers["x-a"] == "1, 2"
     assert response.url == req.url and response.request is req
     assert response.encoding == "utf-8"  # requests: application/json defaults to utf-8
-
-
-# -- layering ------------------------------------------------------------------------------------
-
-FORBIDDEN = {"socket", "ssl", "select", "selectors", "asyncio", "threading", "time"}
-
-
-def test_protocol_package_does_no_io() -> None:
-    package = Path(__file__).resolve().parents[2] / "httpcore_lite" / "protocol"
-    files = sorted(package.glob("*.py"))
-    assert files
-    for path in files:
-        tree = ast.parse(path.read_text(), str(path))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.level == 0:
-                names = [node.module or ""]
-            else:
-                continue
-            for name in names:
-                assert name.split(".")[0] not in FORBIDDEN, f"{path.name} imports {name}"
-                assert name.split(".")[0] not in {"urllib3", "requests", "httpx", "httpcore"}

@@ -348,12 +348,12 @@ def test_streams_do_not_leak_fds(raw_server):
 
 
 def test_server_hostname_is_idna_encoded():
-    from httpcore_lite.transport.backends.tcp import _idna_hostname
+    from httpcore_lite.transport.backends.tcp import idna_hostname
 
-    assert _idna_hostname("bücher.example") == "xn--bcher-kva.example"
-    assert _idna_hostname("[::1]") == "::1"
-    assert _idna_hostname("example.org") == "example.org"
-    assert _idna_hostname(None) is None
+    assert idna_hostname("bücher.example") == "xn--bcher-kva.example"
+    assert idna_hostname("[::1]") == "::1"
+    assert idna_hostname("example.org") == "example.org"
+    assert idna_hostname(None) is None
 
 
 def test_custom_backend_through_the_interface(raw_server):

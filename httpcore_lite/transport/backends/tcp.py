@@ -40,7 +40,7 @@ _HAS_POLL = hasattr(select, "poll")
 _UNSET = object()
 
 
-def _idna_hostname(host: str | None) -> str | None:
+def idna_hostname(host: str | None) -> str | None:
     """The name to put in SNI and match the certificate against (ASCII, no IPv6 brackets)."""
     if not host:
         return None
@@ -120,7 +120,7 @@ class SocketStream(NetworkStream):
         timeout: float | None,
         session: ssl.SSLSession | None = None,
     ) -> NetworkStream:
-        hostname = _idna_hostname(server_hostname)
+        hostname = idna_hostname(server_hostname)
         if self._tls:
             # Already TLS (an https:// proxy): the inner session carries the outer one.
             from .tls_stream import TLSStream
@@ -237,7 +237,7 @@ class TCPBackend(NetworkBackend):
         infos = _numeric_address(host, port)
         if infos is None:
             try:
-                lookup_host = host if host.isascii() else _idna_hostname(host)
+                lookup_host = host if host.isascii() else idna_hostname(host)
                 infos = socket.getaddrinfo(lookup_host, port, 0, socket.SOCK_STREAM)
             except TimeoutError as exc:  # a resolver that gave up (patched or green resolvers)
                 raise ConnectTimeout(
