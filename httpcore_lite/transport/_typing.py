@@ -5,7 +5,8 @@ The pool and its connections take a request built elsewhere (``models.PreparedRe
 anything shaped like it) and read four attributes from it. :class:`Request` names them as a
 ``typing.Protocol``, so a checker verifies every caller, while the run-time code stays duck
 typed: the transport imports this module only under ``TYPE_CHECKING`` and never asks
-``isinstance`` of a Protocol, so no request pays for the check.
+``isinstance`` of a Protocol, so no request pays for the check. (Where a file body started,
+``body_position``, is optional and looked up with ``getattr``, so it is not part of the shape.)
 """
 
 from __future__ import annotations
