@@ -7,6 +7,9 @@ anything shaped like it) and read four attributes from it. :class:`Request` name
 typed: the transport imports this module only under ``TYPE_CHECKING`` and never asks
 ``isinstance`` of a Protocol, so no request pays for the check. (Where a file body started,
 ``body_position``, is optional and looked up with ``getattr``, so it is not part of the shape.)
+
+:class:`BodySource` and :class:`HasHeaders` do the same for a file put in place of a response
+body and for the response a :class:`~.retry.Retry` looks at.
 """
 
 from __future__ import annotations
