@@ -236,7 +236,7 @@ class Session(SessionRedirectMixin):
         self.trust_env = True
         #: All cookies currently held by this session (a RequestsCookieJar by default; any
         #: http.cookiejar.CookieJar works).
-        self.cookies = cookiejar_from_dict({})
+        self.cookies = cookiejar_from_dict(None)  # (an empty jar: nothing to scan or copy)
         # Default connection adapters.
         self.adapters = OrderedDict()
         self.mount("https://", HTTPAdapter())
