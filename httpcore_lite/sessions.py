@@ -272,6 +272,13 @@ class Session(SessionRedirectMixin):
         if self.trust_env and not auth and not self.auth:
             auth = get_netrc_auth(request.url)
 
+        # Neither side has params, or the session has no auth (the usual case): merge_setting
+        # would hand back the request's value (an empty one for params), so it is not called.
+        params = request.params
+        if params or self.params:
+            params = merge_setting(params, self.params)
+        if self.auth is not None:
+            auth = merge_setting(auth, self.auth)
         p = PreparedRequest()
         p.prepare(
             method=request.method,  # upper-cased (and validated) by prepare_method
@@ -280,8 +287,8 @@ class Session(SessionRedirectMixin):
             data=request.data,
             json=request.json,
             headers=merge_setting(request.headers, self.headers, dict_class=CaseInsensitiveDict),
-            params=merge_setting(request.params, self.params),
-            auth=merge_setting(auth, self.auth),
+            params=params,
+            auth=auth,
             cookies=merged_cookies,
             hooks=merge_hooks(request.hooks, self.hooks),
         )
@@ -537,11 +544,13 @@ class Session(SessionRedirectMixin):
             if verify is True or verify is None:
                 verify = getenv("REQUESTS_CA_BUNDLE") or getenv("CURL_CA_BUNDLE") or verify
 
+        # A setting the request leaves at None is the session's, as merge_setting would say:
+        # that is the usual case, decided here without a call per setting.
         return {
             "proxies": merge_setting(proxies, self.proxies),
-            "stream": merge_setting(stream, self.stream),
-            "verify": merge_setting(verify, self.verify),
-            "cert": merge_setting(cert, self.cert),
+            "stream": self.stream if stream is None else merge_setting(stream, self.stream),
+            "verify": self.verify if verify is None else merge_setting(verify, self.verify),
+            "cert": self.cert if cert is None else merge_setting(cert, self.cert),
         }
 
     def get_adapter(self, url: str) -> BaseAdapter:
