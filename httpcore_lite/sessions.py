@@ -53,6 +53,7 @@ from .models import (  # noqa: F401  (REDIRECT_STATI re-exported, as requests do
 from .redirects import SessionRedirectMixin
 from .status_codes import codes  # noqa: F401  (re-exported, as requests does)
 from .structures import CaseInsensitiveDict
+from .transport.raw import RawResponse
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -457,7 +458,9 @@ class Session(SessionRedirectMixin):
         hop = not allow_redirects and getattr(request, "redirect_hop", False)
         start = preferred_clock()
         if (allow_redirects or hop) and not stream and isinstance(adapter, HTTPAdapter):
-            r = adapter.send(request, **{**kwargs, "stream": True})
+            kwargs["stream"] = True  # (for this call only: the hooks see what was asked)
+            r = adapter.send(request, **kwargs)
+            kwargs["stream"] = stream
         else:
             r = adapter.send(request, **kwargs)
         r.elapsed = timedelta(0, preferred_clock() - start)  # (days, seconds): no keyword parsing
@@ -466,17 +469,26 @@ class Session(SessionRedirectMixin):
         if hooks and hooks.get("response"):  # nothing to dispatch otherwise (the usual case)
             r = dispatch_hook("response", hooks, r, **kwargs)
 
-        # Persist cookies, those of responses a hook produced included.
+        # Persist cookies, those of responses a hook produced included. A response of our
+        # transport whose head held no Set-Cookie (most) has nothing to give the jar.
         if r.history:
             for resp in r.history:
                 self._extract_cookies(resp.request, resp)
-        self._extract_cookies(request, r)
+        raw = r.raw
+        if type(raw) is not RawResponse or raw.has_set_cookie is not False:
+            self._extract_cookies(request, r)
 
         # Our resolve_redirects yields nothing for a response without a redirect target, so
         # its generator (and the URL parsing it starts with) is set up only for a redirect. A
-        # subclass's own resolve_redirects is always called, as requests calls it.
-        if type(self).resolve_redirects is not Session.resolve_redirects or (
-            self.get_redirect_target(r) is not None
+        # subclass's own resolve_redirects is always called, as requests calls it; ours asks
+        # our get_redirect_target only about a redirect status.
+        cls = type(self)
+        if cls.resolve_redirects is not Session.resolve_redirects or (
+            (
+                r.status_code in REDIRECT_STATI
+                or cls.get_redirect_target is not Session.get_redirect_target
+            )
+            and self.get_redirect_target(r) is not None
         ):
             if allow_redirects:
                 history = list(self.resolve_redirects(r, request, **kwargs))
