@@ -63,7 +63,7 @@ clean:
 
 # The compatibility suite: libraries built on requests, run against requests and httpcore_lite.
 COMPAT_VENV := .venv-compat
-COMPAT_DEPS := requests==2.32.3 "urllib3>=2.2,<2.3" pytest pytest-timeout pytest-asyncio \
+COMPAT_DEPS := requests==2.34.2 "urllib3>=2.2,<2.3" pytest pytest-timeout pytest-asyncio \
 	pytest-httpserver tomli-w pyyaml fixtures purl testtools mock oauthlib cherrypy filelock \
 	redis msgpack pytest-httpbin==2.0.0 "httpbin~=0.10.0" trustme pysocks pyopenssl werkzeug \
 	requests-mock==1.12.1 responses==0.25.3 betamax==0.9.0 requests-toolbelt==1.0.0 \

@@ -39,7 +39,7 @@ LIBRARIES = (
     Library("requests-oauthlib", "2.0.0", args=("--ignore=tests/examples",)),
     Library("cachecontrol", "0.14.1"),
     # Not required: requests' own suite, and other libraries built on requests.
-    Library("requests", "2.32.3", path=("src",), required=False),
+    Library("requests", "2.34.2", path=("src",), required=False),
     Library("requests-futures", "1.0.2", required=False, stem="requests_futures-1.0.2"),
     Library("requests-file", "2.1.0", required=False, stem="requests_file-2.1.0"),
     Library(

@@ -12,8 +12,8 @@ __title__ = "httpcore_lite"
 __description__ = "A requests-compatible HTTP/1.1 client on a sans-IO core."
 __release__ = "0.1.0"
 #: The requests release whose API and behaviour this package follows.
-__version__ = "2.32.3"
-__build__ = 0x023203
+__version__ = "2.34.2"
+__build__ = 0x023402
 __author__ = "httpcore_lite contributors"
 __license__ = "Apache-2.0"
 __copyright__ = "Copyright httpcore_lite contributors"

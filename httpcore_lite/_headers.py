@@ -135,7 +135,7 @@ def unquote_header_value(value: str, is_filename: bool = False) -> str:
     return value
 
 
-def _parse_content_type_header(header: str) -> tuple[str, dict[str, Any]]:
+def parse_content_type_header(header: str) -> tuple[str, dict[str, Any]]:
     """Split a Content-Type header into the media type and its lower-cased parameters.
 
     Parameters without ``=`` are dropped (as in current requests). Quotes and spaces around keys
@@ -180,7 +180,7 @@ _ENCODING_BY_TYPE: dict[str, Optional[str]] = {}
 
 
 def _encoding_from_content_type(content_type: str) -> Optional[str]:
-    content_type, params = _parse_content_type_header(content_type)
+    content_type, params = parse_content_type_header(content_type)
     if "charset" in params:
         charset = params["charset"]
         if isinstance(charset, str):

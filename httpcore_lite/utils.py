@@ -17,9 +17,23 @@ here.
 
 from __future__ import annotations
 
+# requests' utils module holds these stdlib names too, and code and tests reach them through it
+# (``mock.patch("requests.utils.socket.gethostbyname")``, ``requests.utils.os.environ``).
+import codecs  # noqa: F401
+import io  # noqa: F401
+import os  # noqa: F401
+import re  # noqa: F401
+import socket  # noqa: F401
+import struct  # noqa: F401
+import sys  # noqa: F401
+import tempfile  # noqa: F401
+import warnings  # noqa: F401
+import zipfile  # noqa: F401
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
+from netrc import NetrcParseError, netrc  # noqa: F401
 from typing import TYPE_CHECKING, Any, Optional
+from urllib.parse import quote, unquote, urlparse, urlunparse  # noqa: F401
 
 from . import certs
 from ._bodies import (
@@ -43,6 +57,7 @@ from ._headers import (
     default_headers,
     default_user_agent,
     get_encoding_from_headers,
+    parse_content_type_header,
     parse_dict_header,
     parse_header_links,
     parse_list_header,
@@ -75,6 +90,13 @@ from ._urls import (
     unquote_unreserved,
     urldefragauth,
 )
+from .exceptions import (  # noqa: F401  (requests' utils module has these names too)
+    FileModeWarning,
+    InvalidHeader,
+    InvalidURL,
+    UnrewindableBodyError,
+)
+from .structures import CaseInsensitiveDict  # noqa: F401
 
 if TYPE_CHECKING:
     from http.cookiejar import CookieJar
@@ -127,6 +149,9 @@ def add_dict_to_cookiejar(cj: CookieJar, cookie_dict: Mapping[str, Any]) -> Cook
 
     return cookiejar_from_dict(cookie_dict, cj)
 
+
+# requests' name, which its own tests import.
+_parse_content_type_header = parse_content_type_header
 
 __all__ = [
     "DEFAULT_ACCEPT_ENCODING",

@@ -77,7 +77,7 @@ class TestHeaderParsing:
         ],
     )
     def test_parse_content_type_header(self, value: str, expected: Any) -> None:
-        assert _headers._parse_content_type_header(value) == expected
+        assert _headers.parse_content_type_header(value) == expected
 
     @pytest.mark.parametrize(
         ("content_type", "expected"),

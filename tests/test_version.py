@@ -15,7 +15,7 @@ def test_requests_version_checks_pass() -> None:
     assert tuple(int(p) for p in httpcore_lite.__version__.split(".")) >= (2, 4, 1)
     assert httpcore_lite.__build__ >= 0x020401
     major, minor, patch = (int(p) for p in httpcore_lite.__version__.split("."))
-    # requests writes each part as two hex digits: 2.32.3 is 0x023203.
+    # requests writes each part as two hex digits: 2.34.2 is 0x023402.
     assert httpcore_lite.__build__ == int(f"{major:02d}{minor:02d}{patch:02d}", 16)
 
 

@@ -10,9 +10,12 @@ raised while sending into the requests exception that requests turns urllib3's i
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .. import exceptions as exc
+
+if TYPE_CHECKING:
+    from ..models import PreparedRequest, Request
 
 __all__ = [
     "ClosedPoolError",
@@ -42,7 +45,7 @@ class HTTPError(Exception):
 class PoolError(HTTPError):
     """An error about a connection pool (``pool`` is the pool or None)."""
 
-    def __init__(self, pool: Any = None, message: str = "") -> None:
+    def __init__(self, pool: object = None, message: str = "") -> None:
         self.pool = pool
         super().__init__(f"{pool}: {message}" if pool is not None else message)
 
@@ -54,7 +57,7 @@ class ClosedPoolError(PoolError):
 class RequestError(PoolError):
     """An error about one request to ``url``."""
 
-    def __init__(self, pool: Any = None, url: str = "", message: str = "") -> None:
+    def __init__(self, pool: object = None, url: str = "", message: str = "") -> None:
         self.url = url
         super().__init__(pool, message)
 
@@ -62,7 +65,7 @@ class RequestError(PoolError):
 class MaxRetryError(RequestError):
     """Retries ran out; ``reason`` is the last error."""
 
-    def __init__(self, pool: Any = None, url: str = "", reason: Exception | None = None) -> None:
+    def __init__(self, pool: object = None, url: str = "", reason: Exception | None = None) -> None:
         self.reason = reason
         super().__init__(pool, url, f"Max retries exceeded with url: {url} (Caused by {reason!r})")
 
@@ -74,7 +77,7 @@ class TimeoutError(HTTPError):  # noqa: A001 - urllib3's name
 class ReadTimeoutError(TimeoutError, RequestError):
     """The server did not answer within the read timeout."""
 
-    def __init__(self, pool: Any = None, url: str = "", message: str = "") -> None:
+    def __init__(self, pool: object = None, url: str = "", message: str = "") -> None:
         RequestError.__init__(self, pool, url, message)
 
 
@@ -85,7 +88,7 @@ class ConnectTimeoutError(TimeoutError):
 class NewConnectionError(ConnectTimeoutError, HTTPError):
     """A new connection could not be made (refused, unreachable, no such host)."""
 
-    def __init__(self, conn: Any = None, message: str = "") -> None:
+    def __init__(self, conn: object = None, message: str = "") -> None:
         self.conn = conn
         super().__init__(message)
 
@@ -131,7 +134,9 @@ def _names(error: BaseException | None) -> set[str]:
     return {cls.__name__ for cls in type(error).__mro__} if error is not None else set()
 
 
-def to_request_exception(error: BaseException, request: Any = None) -> BaseException:
+def to_request_exception(
+    error: BaseException, request: Request | PreparedRequest | None = None
+) -> BaseException:
     """The requests exception that requests raises for urllib3's ``error``.
 
     Matched by class name, so that it serves both these classes and urllib3's own (raised by a

@@ -14,7 +14,15 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import ssl
+    from typing import TypeAlias
+
+    #: A socket address as ``getpeername()`` gives it: ``(host, port)``, IPv6's 4-tuple, or a
+    #: path (a Unix socket); None when the backend does not say.
+    Address: TypeAlias = tuple[str, int] | tuple[str, int, int, int] | str | None
 
 __all__ = ["ConnectionInfo", "ConnectionSetup", "next_connection_id", "tls_facts"]
 
@@ -35,8 +43,8 @@ class ConnectionSetup:
     dns: float | None
     connect: float
     tls_handshake: float | None
-    local_address: Any
-    peer_address: Any
+    local_address: Address
+    peer_address: Address
     tls_version: str | None = None
     tls_cipher: str | None = None
     alpn_protocol: str | None = None
@@ -77,8 +85,8 @@ class ConnectionInfo:
     request_sent: float
     first_byte: float
     complete: float | None
-    local_address: Any
-    peer_address: Any
+    local_address: Address
+    peer_address: Address
     tls_version: str | None
     tls_cipher: str | None
     alpn_protocol: str | None
@@ -122,7 +130,9 @@ class ConnectionInfo:
         )
 
 
-def tls_facts(ssl_object: Any) -> tuple[str | None, str | None, str | None, bool | None]:
+def tls_facts(
+    ssl_object: ssl.SSLObject | ssl.SSLSocket | None,
+) -> tuple[str | None, str | None, str | None, bool | None]:
     """``(version, cipher, alpn, session_resumed)`` of a finished handshake (Nones if no TLS)."""
     if ssl_object is None:
         return None, None, None, None

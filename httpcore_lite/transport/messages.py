@@ -11,7 +11,7 @@ owns the connection on the way out, here, once.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..exceptions import (
     ConnectionError,
@@ -22,19 +22,25 @@ from ..exceptions import (
     Timeout,
 )
 
+if TYPE_CHECKING:
+    from .pool import ConnectionPool
+    from .timeout import Deadline
+
 __all__ = ["name_origin", "pool_label"]
 
 # The per-operation figure the stream put in its timeout message.
 _OPERATION_TIMEOUT = re.compile(r"\((?:read|connect) timeout=[^)]*\)")
 
 
-def pool_label(scheme: str, host: str, port: Any) -> str:
+def pool_label(scheme: str, host: str, port: int | None) -> str:
     """urllib3's name for the pool of ``scheme://host:port``, which requests' messages show."""
     kind = "HTTPSConnectionPool" if scheme == "https" else "HTTPConnectionPool"
     return f"{kind}(host={host!r}, port={port})"
 
 
-def name_origin(exc: BaseException | None, pool: Any, clock: Any = None) -> None:
+def name_origin(
+    exc: BaseException | None, pool: ConnectionPool | None, clock: Deadline | None = None
+) -> None:
     """Start the message of ``exc`` with the label of ``pool`` (which has scheme, host, port).
 
     ``clock`` is the call's :class:`~.timeout.Deadline`: when its total has run out, a timeout

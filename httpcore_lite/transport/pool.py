@@ -38,7 +38,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..exceptions import (
     ConnectionError,
@@ -56,13 +56,17 @@ from .socks import open_socks
 from .timeout import Deadline
 from .tls_sessions import SessionCache, accepts_session
 
+if TYPE_CHECKING:
+    from ._typing import Request
+    from .tls import CertType, VerifyType
+
 __all__ = ["PoolKey", "PoolStats", "ConnectionPool", "PoolManager", "IDEMPOTENT_METHODS"]
 
 #: Methods whose request may be sent twice without changing the outcome (RFC 9110, 9.2.2).
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
 
 #: Pools and managers alive in this process, reset in the child after a fork.
-_forkable: weakref.WeakSet[Any] = weakref.WeakSet()
+_forkable: weakref.WeakSet[ConnectionPool | PoolManager] = weakref.WeakSet()
 
 
 class PoolKey(NamedTuple):
@@ -71,8 +75,8 @@ class PoolKey(NamedTuple):
     scheme: str
     host: str
     port: int
-    verify: Any = True
-    cert: Any = None
+    verify: VerifyType = True
+    cert: CertType = None
     socket_path: str | None = None
     tunnel_auth: str | None = None
 
@@ -115,7 +119,7 @@ class PoolStats:
         )
 
 
-def _replayable(request: Any) -> bool:
+def _replayable(request: Request) -> bool:
     """Whether the request body can be sent again (rewinding a file body when needed)."""
     body = request.body
     if body is None or isinstance(body, (bytes, str, bytearray)):
@@ -347,7 +351,7 @@ class ConnectionPool:
         local = stream.get_extra_info("sockname")
         verified = False
         tls_time = None
-        tls: tuple[Any, Any, Any, Any] = (None, None, None, None)
+        tls: tuple[str | None, str | None, str | None, bool | None] = (None, None, None, None)
         if key.scheme == "https":
             stream = self._start_tls(stream, key.host, clock, self.sessions)
             verified = bool(key.verify)
@@ -395,10 +399,10 @@ class ConnectionPool:
 
     def send(
         self,
-        request: Any,
+        request: Request,
         clock: Deadline,
         target: str | None = None,
-        extra_headers: Any = (),
+        extra_headers: Iterable[tuple[str | bytes, str | bytes]] = (),
     ) -> tuple[HTTPConnection, ResponseStarted]:
         """Send ``request`` on a pooled connection; return it with the response head.
 
@@ -552,12 +556,12 @@ class PoolManager:
         if port is None:
             port = 443 if scheme == "https" else 80
         kw = pool_kwargs or {}
-        verify: Any = True
+        verify: VerifyType = True
         if kw.get("cert_reqs") == "CERT_NONE":
             verify = False
         elif kw.get("ca_certs") or kw.get("ca_cert_dir"):
-            verify = kw.get("ca_certs") or kw.get("ca_cert_dir")
-        cert: Any = kw.get("cert_file")
+            verify = kw.get("ca_certs") or kw["ca_cert_dir"]
+        cert: CertType = kw.get("cert_file")
         if cert and kw.get("key_file"):
             cert = (cert, kw["key_file"])
         if scheme != "https":

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from ..exceptions import (
@@ -116,7 +116,7 @@ class _ConnectRequest:
 
     __slots__ = ("method", "url", "headers", "body")
 
-    def __init__(self, host: str, port: int, headers: Mapping[str, Any]) -> None:
+    def __init__(self, host: str, port: int, headers: Mapping[str, str]) -> None:
         self.method = "CONNECT"
         authority = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
         self.url = f"http://{authority}/"
@@ -130,7 +130,7 @@ def open_tunnel(
     stream: NetworkStream,
     host: str,
     port: int,
-    headers: Mapping[str, Any],
+    headers: Mapping[str, str],
     clock: Deadline,
 ) -> NetworkStream:
     """Ask the proxy on ``stream`` for a tunnel to ``host``:``port``; return the stream.

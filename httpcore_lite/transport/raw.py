@@ -19,7 +19,7 @@ import sys
 import time
 from collections.abc import Iterator
 from time import perf_counter
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from ..exceptions import RequestException
 from ..protocol import ResponseComplete, ResponseStarted
@@ -30,7 +30,14 @@ from .facts import ConnectionInfo, ConnectionSetup
 from .messages import name_origin
 from .timeout import Deadline
 
+if TYPE_CHECKING:
+    from ..protocol.events import Fields
+    from ._typing import BodySource
+    from .retry import Retry
+
 __all__ = ["RawResponse", "DRAIN_LIMIT", "DRAIN_TIME"]
+
+_T = TypeVar("_T")
 
 #: At most this many unread body bytes are drained on close to keep a connection.
 DRAIN_LIMIT = 65536
@@ -48,7 +55,7 @@ class RawResponse(io.IOBase):
 
     # Per-response state that starts out the same for every response lives on the class, so
     # that creating one (once per request) sets only what differs.
-    _headers: CaseInsensitiveDict | None = None
+    _headers: CaseInsensitiveDict[str] | None = None
     _decoder: Decoder | None = None
     _decoder_ready = False
     _pieces: Iterator[bytes] | None = None
@@ -65,9 +72,9 @@ class RawResponse(io.IOBase):
     #: What the adapter knows: the URL asked for (urllib3's ``geturl()``, ``_request_url``)
     #: and the Retry in effect.
     request_url: str | None = None
-    retries: Any = None
+    retries: Retry | None = None
     #: A file-like object put in place of the body through :attr:`_fp` (None: the connection).
-    _source: Any = None
+    _source: BodySource | None = None
     _original: Any = None
     _chunked: bool | None = None
     #: The exchange's connection facts as noted when the head arrived (setup, reused, request
@@ -142,17 +149,17 @@ class RawResponse(io.IOBase):
         self.request_url = value
 
     @property
-    def headers(self) -> CaseInsensitiveDict:
+    def headers(self) -> CaseInsensitiveDict[str]:
         """The header fields; repeated ones joined with ``", "`` (as ``Response.headers``)."""
         headers = self._headers
         if headers is None:
             headers = self._headers = CaseInsensitiveDict.from_fields(self.header_list)
         return headers
 
-    def getheaders(self) -> CaseInsensitiveDict:
+    def getheaders(self) -> CaseInsensitiveDict[str]:
         return self.headers
 
-    def getheader(self, name: str, default: Any = None) -> Any:
+    def getheader(self, name: str, default: str | None = None) -> str | None:
         return self.headers.get(name, default)
 
     @property
@@ -168,7 +175,7 @@ class RawResponse(io.IOBase):
         return self._body
 
     @property
-    def _fp(self) -> Any:
+    def _fp(self) -> BodySource:
         """The undecoded body as a file-like object, as urllib3's ``_fp``.
 
         Code that wraps it (a caching layer teeing the body into its cache) assigns a wrapper
@@ -180,7 +187,7 @@ class RawResponse(io.IOBase):
         return _BodyFile(self)
 
     @_fp.setter
-    def _fp(self, value: Any) -> None:
+    def _fp(self, value: BodySource) -> None:
         if self._ended and self._connection is None:
             self._ended = False
             self._flushed = False
@@ -251,7 +258,7 @@ class RawResponse(io.IOBase):
 
     def _pull_source(self) -> bytes | None:
         """:meth:`_pull` once a file was assigned to :attr:`_fp`: the next piece from it."""
-        data = self._source.read(65536)
+        data = self._source.read(65536)  # type: ignore[union-attr]  # set with this method
         if data:
             return bytes(data)
         self._ended = True
@@ -453,7 +460,7 @@ class RawResponse(io.IOBase):
             piece = piece[:amt]
         return piece
 
-    def readinto(self, b: Any) -> int:
+    def readinto(self, b: bytearray | memoryview) -> int:
         view = memoryview(b).cast("B")
         data = self.read(len(view))
         view[: len(data)] = data
@@ -573,10 +580,14 @@ class _BodyFile:
 class _Message:
     """The header fields as ``http.client``'s message: ``get_all`` keeps repeated fields."""
 
-    def __init__(self, fields: Any) -> None:
+    def __init__(self, fields: Fields) -> None:
         self._fields = fields
 
-    def get_all(self, name: str, default: Any = None) -> Any:
+    @overload
+    def get_all(self, name: str) -> list[str] | None: ...
+    @overload
+    def get_all(self, name: str, default: _T) -> list[str] | _T: ...
+    def get_all(self, name: str, default: object = None) -> object:
         lname = name.lower()
         values = [value for key, value in self._fields if key.lower() == lname]
         return values or default
@@ -584,7 +595,7 @@ class _Message:
     def getheaders(self, name: str) -> list[str]:
         return list(self.get_all(name, []))
 
-    def get(self, name: str, default: Any = None) -> Any:
+    def get(self, name: str, default: str | None = None) -> str | None:
         values = self.get_all(name)
         return values[0] if values else default
 

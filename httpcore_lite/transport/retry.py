@@ -23,7 +23,7 @@ import re
 import time
 from collections.abc import Collection
 from itertools import takewhile
-from typing import Any, ClassVar, NamedTuple, NoReturn
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, NoReturn
 
 from ..exceptions import (
     ChunkedEncodingError,
@@ -36,6 +36,11 @@ from ..exceptions import (
     RetryError,
     TooManyRedirects,
 )
+
+if TYPE_CHECKING:
+    from types import TracebackType
+
+    from ._typing import HasHeaders
 
 __all__ = ["RequestHistory", "Retry"]
 
@@ -64,7 +69,7 @@ class RequestHistory(NamedTuple):
     redirect_location: str | None
 
 
-def _status_of(response: Any) -> int | None:
+def _status_of(response: HasHeaders | None) -> int | None:
     """The status of a models.Response (``status_code``) or a raw response (``status``)."""
     status = getattr(response, "status_code", None)
     if status is None:
@@ -72,7 +77,7 @@ def _status_of(response: Any) -> int | None:
     return status
 
 
-def _redirect_location(response: Any) -> str | None:
+def _redirect_location(response: HasHeaders | None) -> str | None:
     """The redirect target of ``response``, or None when it is not a redirect."""
     getter = getattr(response, "get_redirect_location", None)
     if getter is not None:
@@ -237,7 +242,7 @@ class Retry:
         return new_retries
 
     @classmethod
-    def from_retry_like(cls, other: Any) -> Retry:
+    def from_retry_like(cls, other: object) -> Retry:
         """A Retry with the settings of ``other``, an object shaped like urllib3's ``Retry``.
 
         Code written for requests passes ``urllib3.util.retry.Retry`` objects as
@@ -318,14 +323,14 @@ class Retry:
         seconds = max(seconds, 0)
         return min(seconds, self.retry_after_max)
 
-    def get_retry_after(self, response: Any) -> float | None:
+    def get_retry_after(self, response: HasHeaders) -> float | None:
         """``Retry-After`` of ``response`` in seconds, or None when it has none."""
         retry_after = response.headers.get("Retry-After")
         if retry_after is None:
             return None
         return self.parse_retry_after(retry_after)
 
-    def get_sleep_time(self, response: Any = None) -> float:
+    def get_sleep_time(self, response: HasHeaders | None = None) -> float:
         """How long :meth:`sleep` would sleep: ``Retry-After`` when honoured, else the backoff.
 
         Lets a caller bound the wait by its own deadline before sleeping.
@@ -336,7 +341,7 @@ class Retry:
                 return retry_after
         return self.get_backoff_time()
 
-    def sleep_for_retry(self, response: Any) -> bool:
+    def sleep_for_retry(self, response: HasHeaders) -> bool:
         """Sleep for the response's ``Retry-After``; True if it asked for a wait."""
         retry_after = self.get_retry_after(response)
         if retry_after:
@@ -349,7 +354,7 @@ class Retry:
         if backoff > 0:
             time.sleep(backoff)
 
-    def sleep(self, response: Any = None) -> None:
+    def sleep(self, response: HasHeaders | None = None) -> None:
         """Sleep before the next attempt: the server's ``Retry-After`` first, else the backoff.
 
         ``response`` is anything with ``.headers`` (a Response or a raw response). By default
@@ -413,10 +418,10 @@ class Retry:
         self,
         method: str | None = None,
         url: str | None = None,
-        response: Any = None,
+        response: HasHeaders | None = None,
         error: Exception | None = None,
-        _pool: Any = None,
-        _stacktrace: Any = None,
+        _pool: object = None,
+        _stacktrace: TracebackType | None = None,
     ) -> Retry:
         """Record one failed attempt and return the Retry for the next one.
 

@@ -16,14 +16,17 @@ the common case costs an attribute lookup.
 from __future__ import annotations
 
 import time
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from ..exceptions import ConnectTimeout, ReadTimeout
+
+if TYPE_CHECKING:
+    from .._types import TimeoutType
 
 __all__ = ["Deadline", "Timeout"]
 
 
-def _validate(name: str, value: Any) -> float | None:
+def _validate(name: str, value: float | None) -> float | None:
     """Check one timeout value and return it as a float (or None for "no limit").
 
     The messages are urllib3's, which is what requests users see for the same mistakes.
@@ -72,7 +75,7 @@ class Timeout:
         _set(self, "total", _validate("total", total))
 
     @classmethod
-    def from_value(cls, value: Any) -> Timeout:
+    def from_value(cls, value: TimeoutType) -> Timeout:
         """Build a :class:`Timeout` from anything ``requests``' ``timeout=`` accepts.
 
         ``None`` (wait forever), a number (both connect and read), a ``(connect, read)`` tuple,
@@ -87,7 +90,8 @@ class Timeout:
         if cls is Timeout and (
             kind is int
             or kind is float
-            or (kind is tuple and len(value) == 2 and all(type(v) in _PLAIN for v in value))
+            # (the checker does not narrow `value` by `kind is tuple`)
+            or (kind is tuple and len(value) == 2 and all(type(v) in _PLAIN for v in value))  # type: ignore[arg-type, union-attr]
         ):
             # ``timeout=5`` on every call: validate each distinct value once.
             cached = _FROM_VALUE_CACHE.get(value)
@@ -102,6 +106,7 @@ class Timeout:
 
     @classmethod
     def _convert(cls, value: Any) -> Timeout:
+        # Any: whatever the caller passed, checked here at run time (bad values raise).
         if isinstance(value, tuple):
             try:
                 connect, read = value
@@ -132,7 +137,7 @@ class Timeout:
             return _NO_DEADLINE
         return Deadline(self)
 
-    def __setattr__(self, name: str, value: Any) -> NoReturn:
+    def __setattr__(self, name: str, value: object) -> NoReturn:
         raise AttributeError(f"{type(self).__name__} is immutable; use Timeout(...) to change it")
 
     def __delattr__(self, name: str) -> NoReturn:
@@ -161,12 +166,12 @@ _NO_TIMEOUT = Timeout()
 
 #: int/float/(connect, read) -> Timeout. Only valid values are stored, and bools never get here
 #: (type checks are exact), so ``True == 1`` cannot alias a cached ``1``. Cleared when full.
-_FROM_VALUE_CACHE: dict[Any, Timeout] = {}
+_FROM_VALUE_CACHE: dict[object, Timeout] = {}
 _FROM_VALUE_CACHE_SIZE = 128
 _PLAIN = (int, float, type(None))
 
 
-def _seconds_or_none(value: Any) -> Any:
+def _seconds_or_none(value: object) -> float | None:
     """A number of seconds as given; None for anything else (urllib3's default sentinel)."""
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 

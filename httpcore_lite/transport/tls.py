@@ -50,7 +50,7 @@ _lock = threading.Lock()
 #: (verify, cert) -> [stamp of the files involved, context, monotonic time of the next check].
 #: One entry per distinct setting: a changed file replaces its context instead of piling up
 #: stale ones.
-_cache: dict[tuple[Any, Any], list[Any]] = {}
+_cache: dict[tuple[VerifyType, CertType], list[Any]] = {}
 
 
 def _stat(path: str, message: str) -> tuple[int, int, int]:
@@ -67,7 +67,7 @@ _CERT_MESSAGE = "Could not find the TLS certificate file, invalid path: "
 _KEY_MESSAGE = "Could not find the TLS key file, invalid path: "
 
 
-def _paths(verify: Any, cert: Any) -> tuple[str | None, str | None, str | None]:
+def _paths(verify: VerifyType, cert: CertType) -> tuple[str | None, str | None, str | None]:
     """The CA path, certificate path and key path a setting refers to (None when absent)."""
     if verify is True:
         ca_path: str | None = certifi.where()
@@ -154,7 +154,8 @@ def context_for(verify: VerifyType = True, cert: CertType = None) -> ssl.SSLCont
     entry = _cache.get(key)  # a lock-free read: dict lookups are atomic
     now = time.monotonic()
     if entry is not None and now < entry[2]:
-        return entry[1]  # the hot path: no file system access
+        context: ssl.SSLContext = entry[1]
+        return context  # the hot path: no file system access
     ca_path, cert_file, key_file = _paths(verify, cert)
     stamp = _stamp(ca_path, cert_file, key_file)
     with _lock:
@@ -163,7 +164,8 @@ def context_for(verify: VerifyType = True, cert: CertType = None) -> ssl.SSLCont
             entry = [stamp, _build(ca_path, cert_file, key_file), 0.0]
             _cache[key] = entry
         entry[2] = now + RECHECK_INTERVAL
-        return entry[1]
+        context = entry[1]
+        return context
 
 
 #: CA path -> (is a directory, monotonic time of the next check); see ca_is_directory.

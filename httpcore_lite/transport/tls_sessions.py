@@ -27,7 +27,10 @@ import inspect
 import ssl
 import threading
 from collections import deque
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .backends.base import NetworkStream
 
 __all__ = ["SessionCache", "MAX_SESSIONS", "accepts_session"]
 
@@ -38,7 +41,7 @@ MAX_SESSIONS = 8
 _accepts: dict[type, bool] = {}
 
 
-def accepts_session(stream: Any) -> bool:
+def accepts_session(stream: NetworkStream) -> bool:
     """Whether ``stream.start_tls`` takes a ``session`` (a backend written before resumption
     existed may not: its connections then simply make full handshakes)."""
     kind = type(stream)
@@ -79,7 +82,7 @@ class SessionCache:
                     return entry[1]
         return None
 
-    def save(self, stream: Any) -> None:
+    def save(self, stream: NetworkStream) -> None:
         """Keep the session of ``stream``'s TLS connection (if it has a resumable one)."""
         ssl_object = stream.get_extra_info("ssl_object")
         if ssl_object is None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import ssl
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Union
 
 __all__ = ["READ_BUFFER_SIZE", "NetworkBackend", "NetworkStream", "SocketOption"]
 
@@ -32,7 +32,7 @@ __all__ = ["READ_BUFFER_SIZE", "NetworkBackend", "NetworkStream", "SocketOption"
 READ_BUFFER_SIZE = 65536
 
 #: ``(level, option, value)`` as passed to ``socket.setsockopt``.
-SocketOption = tuple[int, int, Any]
+SocketOption = tuple[int, int, Union[int, bytes]]
 
 
 class NetworkStream:

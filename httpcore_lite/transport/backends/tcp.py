@@ -14,8 +14,8 @@ import select
 import socket
 import ssl
 import time
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from ..._urls import idna_encode
 from ...exceptions import (
@@ -28,10 +28,16 @@ from ...exceptions import (
 )
 from .base import READ_BUFFER_SIZE, NetworkBackend, NetworkStream, SocketOption
 
+if TYPE_CHECKING:
+    #: A socket address (IPv4, IPv6, or what getaddrinfo gives for other families), and a
+    #: resolved address as ``getaddrinfo`` lists it.
+    _SockAddr = tuple[str, int] | tuple[str, int, int, int] | tuple[int, bytes]
+    _AddrInfo = tuple[socket.AddressFamily, socket.SocketKind, int, str, _SockAddr]
+
 __all__ = ["SocketStream", "TCPBackend", "UnixBackend"]
 
 _HAS_POLL = hasattr(select, "poll")
-_UNSET: Any = object()
+_UNSET = object()
 
 
 def idna_hostname(host: str | None) -> str | None:
@@ -64,12 +70,13 @@ class SocketStream(NetworkStream):
 
     def __init__(self, sock: socket.socket, server_hostname: str | None = None) -> None:
         self._sock = sock
-        self._timeout: Any = _UNSET
+        self._timeout: float | None | object = _UNSET
         self._server_hostname = server_hostname
         self._closed = False
-        self._poller: Any = None
+        self._poller: select.poll | None = None
         self._tls = isinstance(sock, ssl.SSLSocket)
-        self._peer: Any = None  # the address connected to, when known (spares a getpeername)
+        # The address connected to, when known (spares a getpeername).
+        self._peer: _SockAddr | None = None
         self._dns_time: float | None = None
 
     def _set_timeout(self, timeout: float | None) -> None:
@@ -278,7 +285,7 @@ class TCPBackend(NetworkBackend):
         return _connect_unix(path, timeout)
 
 
-def _numeric_address(host: str, port: int) -> list[Any] | None:
+def _numeric_address(host: str, port: int) -> Sequence[_AddrInfo] | None:
     """getaddrinfo's answer for an IP literal, without calling it; None for anything else.
 
     getaddrinfo makes no system call for a numeric host but still costs microseconds, on every

@@ -48,7 +48,7 @@ class TLSStream(NetworkStream):
         self._server_hostname = server_hostname
         self._closed = False
 
-    def _run(self, operation: Callable[..., _T], timeout: float | None, *args: Any) -> _T:
+    def _run(self, operation: Callable[..., _T], timeout: float | None, *args: object) -> _T:
         """Call ``operation`` until it no longer needs records from (or for) the peer."""
         while True:
             try:
