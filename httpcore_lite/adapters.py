@@ -163,6 +163,8 @@ class HTTPAdapter(BaseAdapter):
     #: The pools of direct connections (built on first use unless a subclass overrides
     #: :meth:`init_poolmanager`).
     poolmanager: PoolManager
+    #: The :class:`Retry` in effect (or the urllib3-shaped one given).
+    max_retries: Any
 
     def __init__(
         self,
@@ -173,11 +175,10 @@ class HTTPAdapter(BaseAdapter):
         backend: NetworkBackend | None = None,
         tls_resumption: bool = True,
     ) -> None:
-        self.max_retries: Any
         if isinstance(max_retries, Retry):
             self.max_retries = max_retries
         elif max_retries == DEFAULT_RETRIES and isinstance(max_retries, int):
-            self.max_retries = Retry(0, read=False)
+            pass  # Retry(0, read=False), made on first use (see __getattr__)
         elif isinstance(max_retries, (bool, int)) or max_retries is None:
             self.max_retries = Retry.from_int(max_retries)
         else:
@@ -211,7 +212,11 @@ class HTTPAdapter(BaseAdapter):
     if not TYPE_CHECKING:
 
         def __getattr__(self, name: str) -> Any:
-            # Only called for a missing attribute: free once the manager exists.
+            # Only called for a missing attribute: free once the value exists.
+            if name == "max_retries" and "_lock" in self.__dict__:
+                # The default, made when first read: most sessions never use one of their two
+                # adapters. (setdefault: two threads asking at once get the same object.)
+                return self.__dict__.setdefault("max_retries", Retry(0, read=False))
             if name != "poolmanager" or "_lock" not in self.__dict__:
                 raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
             with self._lock:  # two threads asking at once must share one manager

@@ -167,6 +167,17 @@ def test_poolmanager_is_built_on_first_use_and_once():
         adapter.no_such_thing  # noqa: B018
 
 
+def test_default_retry_is_made_on_first_read():
+    adapter = HTTPAdapter()
+    assert "max_retries" not in vars(adapter)
+    retries = adapter.max_retries
+    assert isinstance(retries, Retry)
+    assert (retries.total, retries.read) == (0, False)
+    assert adapter.max_retries is retries
+    assert HTTPAdapter().max_retries is not retries  # each adapter has its own, as in requests
+    assert "max_retries" in vars(HTTPAdapter(max_retries=3))
+
+
 def test_overridden_init_poolmanager_runs_at_construction():
     seen = []
 
