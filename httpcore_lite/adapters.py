@@ -31,8 +31,8 @@ from .exceptions import (
     RequestException,
     RetryError,
 )
+from .models import build_response as _build_response
 from .packages import insecure_request_warning
-from .protocol import build_response as _build_response
 from .transport.backends import NetworkBackend
 from .transport.errors import (
     ClosedPoolError,
@@ -374,7 +374,7 @@ class HTTPAdapter(BaseAdapter):
         url = req.url
         response.url = url.decode("utf-8") if isinstance(url, bytes) else url
         resp.request_url = response.url
-        response.connection = self
+        response.connection = self  # type: ignore[attr-defined]  # requests sets it here only
         # response.headers was just built from the same fields, keyed by lowercased name:
         # lookups say which fields are present, once for everyone who reads the raw response.
         store = response.headers.lower_keys()

@@ -31,7 +31,7 @@ from urllib.parse import urlencode, urlsplit
 from ._bodies import guess_filename, super_len
 from ._cache import remember
 from ._charset import guess_json_utf, iter_slices, stream_decode_response_unicode
-from ._headers import check_header_validity, parse_header_links
+from ._headers import check_header_validity, get_encoding_from_headers, parse_header_links
 from ._internal_utils import to_native_string
 from ._multipart import encode_multipart
 from ._urls import get_auth_from_url, requote_needed, requote_uri, split_url
@@ -56,6 +56,9 @@ from .structures import CaseInsensitiveDict
 from .utils import to_key_val_list
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Protocol
+
     from ._types import (
         AuthType,
         CookiesType,
@@ -67,6 +70,17 @@ if TYPE_CHECKING:
     )
     from .cookies import RequestsCookieJar
 
+    class ResponseHead(Protocol):
+        """What :func:`build_response` reads from a response head (``ResponseStarted``)."""
+
+        @property
+        def status_code(self) -> int: ...
+        @property
+        def reason(self) -> str: ...
+        @property
+        def headers(self) -> Sequence[tuple[str, str]]: ...
+
+
 __all__ = [
     "CONTENT_CHUNK_SIZE",
     "DEFAULT_REDIRECT_LIMIT",
@@ -77,6 +91,7 @@ __all__ = [
     "RequestEncodingMixin",
     "RequestHooksMixin",
     "Response",
+    "build_response",
 ]
 
 #: The redirect status codes; a response with one of them and a Location header is a redirect.
@@ -1091,3 +1106,53 @@ def _foreign_body_error(error: Exception) -> Exception | None:
     if "SSLError" in names:
         return SSLError(error)
     return None
+
+
+class _PendingBody:
+    """``Response.raw`` of a response built from its head alone, until its body is attached.
+
+    Reading ``content``, ``text`` or ``iter_content`` then raises instead of quietly giving
+    None, which is what a requests ``Response`` with no ``raw`` does.
+    """
+
+    __slots__ = ()
+
+    def _unfinished(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError(
+            "The body of this response has not been attached yet: pass the body bytes to "
+            "httpcore_lite.protocol.finish_response(), or set response.raw to a stream"
+        )
+
+    read = stream = read_all = _unfinished
+
+    def close(self) -> None:
+        """Nothing to close: there is no stream behind it."""
+
+    def release_conn(self) -> None:
+        """Nothing to release."""
+
+
+_PENDING = _PendingBody()
+
+
+def build_response(started: ResponseHead, request: Any) -> Response:
+    """Build a :class:`Response` from a response head; the body is not attached yet.
+
+    ``started`` is the core's ``protocol.ResponseStarted`` (or anything with its
+    ``status_code``, ``reason`` and ``headers`` fields); ``request`` the request it answers, or
+    None. Finish it with ``protocol.finish_response`` once the body is read (or set ``raw`` to
+    a stream object, as the blocking transport does); until then reading ``content`` raises
+    ``RuntimeError``. Header fields that repeat are joined with ``", "`` under the first
+    spelling of the name, as urllib3's header dict does, so ``Set-Cookie`` lines survive in
+    ``headers`` (the separate lines live in ``ResponseStarted.headers``).
+    """
+    response = Response()
+    response.status_code = started.status_code
+    response.reason = started.reason
+    response.headers = headers = CaseInsensitiveDict.from_fields(started.headers)
+    response.encoding = get_encoding_from_headers(headers)
+    if request is not None:
+        response.url = request.url
+        response.request = request
+    response.raw = _PENDING
+    return response

@@ -110,14 +110,13 @@ def _cycle(conn: object, prepared: PreparedRequest) -> bytes:
 
 
 def test_repeated_request_head_gives_the_same_bytes() -> None:
-    from httpcore_lite.protocol import ClientConnection
-    from httpcore_lite.protocol import connection as protocol_connection
+    from httpcore_lite.protocol import ClientConnection, _head
 
-    protocol_connection._REQUEST_EVENTS.clear()
+    _head.REQUEST_EVENTS.clear()
     conn = ClientConnection()
     p = Request("GET", "http://example.com/a?b=1", headers={"X-A": "1"}).prepare()
     first = _cycle(conn, p)
-    assert protocol_connection._REQUEST_EVENTS
+    assert _head.REQUEST_EVENTS
     assert _cycle(conn, p) == first
     assert _cycle(ClientConnection(), p) == first
     other = Request("GET", "http://example.com/a?b=1", headers={"X-A": "2"}).prepare()
@@ -129,16 +128,15 @@ def test_repeated_request_head_gives_the_same_bytes() -> None:
 
 def test_refused_request_head_is_refused_every_time() -> None:
     from httpcore_lite.exceptions import InvalidHeader
-    from httpcore_lite.protocol import ClientConnection
-    from httpcore_lite.protocol import connection as protocol_connection
+    from httpcore_lite.protocol import ClientConnection, _head
 
-    protocol_connection._REQUEST_EVENTS.clear()
+    _head.REQUEST_EVENTS.clear()
     p = Request("GET", "http://example.com/").prepare()
     p.headers["Content-Length"] = "5"  # promises a body that never comes
     for _ in range(2):
         with pytest.raises(InvalidHeader):
             ClientConnection().send_request(p)
-    assert not protocol_connection._REQUEST_EVENTS
+    assert not _head.REQUEST_EVENTS
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,8 @@ blocking transport, an asyncio or trio loop, a ``selectors`` loop or an in-memor
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..exceptions import RemoteDisconnected
 from . import decoders
 from .connection import (
@@ -24,11 +26,13 @@ from .connection import (
     DEFAULT_MAX_HEADER_COUNT,
     DEFAULT_MAX_INTERIM_RESPONSES,
     ClientConnection,
-    build_response,
     finish_response,
 )
 from .events import BodyData, Event, InformationalResponse, ResponseComplete, ResponseStarted
 from .state import State
+
+if TYPE_CHECKING:
+    from ..models import build_response
 
 __all__ = [
     "DEFAULT_MAX_HEAD_SIZE",
@@ -46,3 +50,12 @@ __all__ = [
     "decoders",
     "finish_response",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # build_response lives with Response in models, which the core imports only when needed.
+    if name == "build_response":
+        from ..models import build_response
+
+        return build_response
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -6,7 +6,8 @@ h11 does the HTTP/1.1 parsing and framing. This module adds what a requests-comp
 needs on top of it, and nothing that touches the outside world:
 
 * turning a ``PreparedRequest`` into an h11 request (request-target, ``Host``, header encoding,
-  refusal of CR/LF/NUL before a single byte is produced, body framing);
+  refusal of CR/LF/NUL before a single byte is produced, body framing), done step by step in
+  :mod:`._head`; this module keeps the origin's ``Host`` and hands the head to h11;
 * interim 1xx responses (absorbed, or returned as events on request; bounded in number), and
   the end of the cycle on ``101`` and on a ``2xx`` to ``CONNECT``, where the bytes that follow
   belong to another protocol;
@@ -15,7 +16,10 @@ needs on top of it, and nothing that touches the outside world:
   splits it: a bad head is a :class:`~httpcore_lite.exceptions.ConnectionError`, a broken body
   is a :class:`~httpcore_lite.exceptions.ChunkedEncodingError`;
 * optionally (per request) buffering and content-decoding the body into a ``Response``;
-* the state of the cycle as data (:attr:`ClientConnection.our_state`, ``their_state``).
+* the state of the cycle as data: one field holding the peer's :class:`State`, from which our
+  side follows by a table (:attr:`ClientConnection.our_state`, ``their_state``).
+
+Every reliance on h11's internals goes through :mod:`.fastpath`, behind its one switch.
 
 What the core reads from a request (a ``PreparedRequest`` or any object with these attributes):
 ``method`` (str or bytes), ``url`` (an absolute ``http``/``https`` URL, already quoted),
@@ -32,22 +36,31 @@ stream, or the in-memory pipe) and the clock.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 import h11
 
-from .._urls import DEFAULT_PORTS
 from ..exceptions import (
     ChunkedEncodingError,
     ConnectionError,
-    InvalidBodyError,
     InvalidHeader,
     InvalidURL,
     RemoteDisconnected,
 )
-from ..structures import CaseInsensitiveDict
 from . import decoders, fastpath
+from ._head import (
+    accepted_head,
+    add_framing,
+    body_bytes,
+    checked_request,
+    encode_fields,
+    encode_method,
+    host_header,
+    remember_head,
+    request_target,
+    split_url,
+)
 from .events import (
     BodyData,
     Event,
@@ -58,12 +71,16 @@ from .events import (
 )
 from .state import State
 
+if TYPE_CHECKING:
+    from ..models import Response
+    from ._head import OutgoingRequest
+    from .fastpath import Headers
+
 __all__ = [
     "DEFAULT_MAX_HEAD_SIZE",
     "DEFAULT_MAX_HEADER_COUNT",
     "DEFAULT_MAX_INTERIM_RESPONSES",
     "ClientConnection",
-    "build_response",
     "finish_response",
 ]
 
@@ -90,130 +107,32 @@ _COMPLETE = ResponseComplete()  # immutable and field-less: one instance serves 
 # every request, sparing its construction (and an empty Headers) per request.
 _END = h11.EndOfMessage()
 _VERSIONS = {b"1.1": "1.1", b"1.0": "1.0"}
-# The default ports as the authority spells them, so the Host header compares text with text;
-# WebSocket URLs use HTTP's ports (RFC 6455).
-_DEFAULT_PORTS = {scheme: str(port) for scheme, port in DEFAULT_PORTS.items()}
-_DEFAULT_PORTS.update(ws=_DEFAULT_PORTS["http"], wss=_DEFAULT_PORTS["https"])
 # A whole status line at the start of a head that then broke off.
 _STATUS_LINE = re.compile(rb"HTTP/1\.[01] [0-9]{3}[^\r\n]*\r?\n")
 
-# Phases of one request/response cycle, as far as receiving is concerned.
-_IDLE = 0  # no request sent in this cycle
-_HEAD = 1  # request sent (or being sent), waiting for the final response head
-_BODY = 2  # head received, body in progress
-_DONE = 3  # ResponseComplete emitted
-_ERROR = 4  # an error was raised; the connection is unusable
+# The cycle's state is one field, the peer's side as State says it (their_state). Our side is
+# derived from it and from whether a streaming body is still due (our_state). The members are
+# bound to module names so that the hot path compares identities without attribute lookups.
+_IDLE = State.IDLE  # no request sent in this cycle
+_HEAD = State.SEND_RESPONSE  # request sent (or being sent), waiting for the final response head
+_BODY = State.SEND_BODY  # final head received, body in progress
+_DONE = State.DONE  # ResponseComplete emitted
+_SWITCHED = State.SWITCHED  # ResponseComplete emitted; the stream belongs to another protocol
+_ERROR = State.ERROR  # an error was raised; the connection is unusable
+
+# Our side in each phase of theirs, while no streaming body is due (which makes it SEND_BODY
+# until end_body, unless an error ended everything).
+_OUR_STATE = {
+    _IDLE: State.IDLE,
+    _HEAD: State.DONE,
+    _BODY: State.DONE,
+    _DONE: State.DONE,
+    _SWITCHED: State.DONE,
+    _ERROR: State.ERROR,
+}
 
 
-def _split_url(url: str) -> tuple[str, str, str]:
-    """Split an absolute URL into (scheme, authority, rest), rest being path, query, fragment.
-
-    A hand-written split rather than ``urlsplit``: the URL was already parsed and quoted by
-    ``PreparedRequest.prepare_url``, and we need only these slices of it.
-    """
-    sep = url.find("://")
-    if sep <= 0:
-        raise InvalidURL(f"Invalid URL {url!r}: No scheme supplied")
-    start = sep + 3
-    end = len(url)
-    for delim in "/?#":
-        i = url.find(delim, start, end)
-        if i >= 0:
-            end = i
-    return url[:sep].lower(), url[start:end], url[end:]
-
-
-def _host_header(scheme: str, authority: str, url: str) -> bytes:
-    """``Host`` value for an authority: userinfo removed, default port omitted.
-
-    IPv6 literals keep their brackets (they are in the authority already). The host part is
-    kept as the URL spells it: ``prepare_url`` has already IDNA-encoded and lowercased it.
-    """
-    at = authority.rfind("@")
-    if at >= 0:
-        authority = authority[at + 1 :]
-    colon = authority.rfind(":")
-    if colon >= 0 and authority.rfind("]") < colon:
-        port = authority[colon + 1 :]
-        if not port or port == _DEFAULT_PORTS.get(scheme):
-            authority = authority[:colon]
-    if not authority:
-        raise InvalidURL(f"Invalid URL {url!r}: No host supplied")
-    try:
-        return authority.encode("ascii")
-    except UnicodeEncodeError as exc:
-        raise InvalidURL(f"Invalid host in URL {url!r}") from exc
-
-
-def _encode_name(name: Any) -> bytes:
-    if type(name) is bytes:
-        return name
-    if isinstance(name, str):
-        try:
-            return name.encode("latin-1")
-        except UnicodeEncodeError as exc:
-            raise InvalidHeader(f"Invalid header name {name!r}: not latin-1") from exc
-    if isinstance(name, (bytes, bytearray)):
-        return bytes(name)
-    raise InvalidHeader(f"Header name {name!r} must be of type str or bytes, not {type(name)}")
-
-
-def _encode_value(name: Any, value: Any) -> bytes:
-    if type(value) is bytes:
-        return value
-    if isinstance(value, str):
-        try:
-            return value.encode("latin-1")
-        except UnicodeEncodeError as exc:
-            raise InvalidHeader(f"Invalid header value for {name!r}: not latin-1") from exc
-    if isinstance(value, (bytes, bytearray)):
-        return bytes(value)
-    raise InvalidHeader(
-        f"Header part ({value!r}) from ({name!r}, {value!r}) must be of type str or bytes, "
-        f"not {type(value)}"
-    )
-
-
-_TOKEN = re.compile(rb"[-!#$%&'*+.^_`|~0-9a-zA-Z]+")
-_NAMES = re.compile(rb"[-!#$%&'*+.^_`|~0-9a-zA-Z]+(?: [-!#$%&'*+.^_`|~0-9a-zA-Z]+)*")
-_TARGET = re.compile(rb"[\x21-\x7e]+")
-_CTL = re.compile(rb"[\r\n\0]")
 _CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,16}")  # a chunk line the core frames itself
-
-# (method, target, Host, header pairs) -> the h11.Request accepted for a bodiless request with
-# exactly those inputs (see send_request). Bounded: cleared when full.
-_REQUEST_EVENTS: dict[Any, h11.Request] = {}
-_REQUEST_EVENTS_MAX = 256
-
-
-def _retry_or_refuse(
-    method: bytes, target: bytes, headers: list[tuple[bytes, bytes]], url: str, exc: Exception
-) -> h11.Request:
-    """Explain why a request head was refused, or rescue the one harmless case.
-
-    Only reached on failure, so the checks that make the error precise cost nothing on the hot
-    path. The harmless case is surrounding whitespace in a value, which h11's own validation
-    refuses while requests and http.client send it: it is dropped and the head built again.
-    """
-    if not _TOKEN.fullmatch(method):
-        raise InvalidURL(f"Invalid method {method!r}") from exc
-    if not _TARGET.fullmatch(target):
-        raise InvalidURL(f"Invalid request target {target!r} for URL {url!r}") from exc
-    for name, value in headers:
-        if not _TOKEN.fullmatch(name):
-            raise InvalidHeader(f"Invalid header name {name!r}") from exc
-        if _CTL.search(value):
-            raise InvalidHeader(
-                f"Invalid return character or NUL in header value for {name!r}"
-            ) from exc
-    try:
-        return h11.Request(
-            method=method,
-            target=target,
-            headers=[(name, value.strip(b" \t")) for name, value in headers],
-        )
-    except h11.LocalProtocolError as again:
-        raise InvalidHeader(f"Invalid request head: {again}") from exc
 
 
 class ClientConnection:
@@ -226,9 +145,10 @@ class ClientConnection:
     ``buffer_body=True`` keeps the body and builds :attr:`response` (content decoded) at the end
     of each cycle, which is what a non-streaming ``requests.get`` wants. ``buffer_body=False``
     keeps no body bytes at all: the caller consumes :class:`BodyData` events itself and
-    :attr:`response` stays None (build one with :func:`build_response` and, once the body is
-    read, :func:`finish_response`). This is the connection's default; ``send_request(...,
-    buffer_body=)`` chooses per request, so one pooled connection serves both kinds.
+    :attr:`response` stays None (build one with :func:`~httpcore_lite.models.build_response`
+    and, once the body is read, :func:`finish_response`). This is the connection's default;
+    ``send_request(..., buffer_body=)`` chooses per request, so one pooled connection serves
+    both kinds.
 
     ``interim_responses=True`` returns each interim 1xx response as an
     :class:`InformationalResponse` event (needed to implement ``Expect: 100-continue`` or to
@@ -271,7 +191,6 @@ class ClientConnection:
         "_interim",
         "_max_interim",
         "_interim_count",
-        "_handed_over",
         "_max_head_size",
         "_max_header_count",
         "_phase",
@@ -307,7 +226,6 @@ class ClientConnection:
         self._interim = interim_responses
         self._max_interim = max_interim_responses
         self._interim_count = 0
-        self._handed_over = False
         self._max_head_size = max_head_size
         self._max_header_count = max_header_count
         self._h11 = h11.Connection(h11.CLIENT, max_incomplete_event_size=max_head_size)
@@ -315,7 +233,7 @@ class ClientConnection:
         self._origin = "\0"
         self._host = b""
         self._phase = _IDLE
-        self._request: Any = None
+        self._request: OutgoingRequest | None = None
         self._method = b""
         self._started: ResponseStarted | None = None
         self._body: list[bytes] = []
@@ -333,7 +251,7 @@ class ClientConnection:
         self._chunk_left = 0
         self._chunk_held = b""
         #: The ``Response`` of the finished cycle (``buffer_body=True`` only), else None.
-        self.response: Any = None
+        self.response: Response | None = None
         #: Bytes that arrived after a ``101`` or a ``2xx`` to ``CONNECT``: they belong to the
         #: protocol the connection switched to (for a tunnel: the start of the TLS handshake).
         #: Whether the peer had already closed shows as ``their_state`` and ``reusable``; read
@@ -351,11 +269,9 @@ class ClientConnection:
         ``ERROR`` after any error.
         """
         phase = self._phase
-        if phase == _ERROR:
-            return State.ERROR
-        if self._streaming:
+        if self._streaming and phase is not _ERROR:
             return State.SEND_BODY
-        return State.IDLE if phase == _IDLE else State.DONE
+        return _OUR_STATE[phase]
 
     @property
     def their_state(self) -> State:
@@ -366,14 +282,7 @@ class ClientConnection:
         after :class:`ResponseComplete`; ``SWITCHED`` when the cycle ended by handing the
         connection over (101, ``CONNECT`` 2xx); ``ERROR`` after any error.
         """
-        phase = self._phase
-        if phase == _HEAD:
-            return State.SEND_RESPONSE
-        if phase == _BODY:
-            return State.SEND_BODY
-        if phase == _DONE:
-            return State.SWITCHED if self._handed_over else State.DONE
-        return State.ERROR if phase == _ERROR else State.IDLE
+        return self._phase
 
     @property
     def reusable(self) -> bool:
@@ -387,13 +296,13 @@ class ClientConnection:
         :class:`ResponseComplete` on, final for the cycle.
         """
         phase = self._phase
-        if phase == _IDLE:
+        if phase is _IDLE:
             return self._h11.our_state is h11.IDLE and not self._dead
         # h11 moves our side to MUST_CLOSE instead of DONE when either head disabled
         # keep-alive, so `our_state is DONE` carries that rule also when h11 never saw the
         # body (their side then stays in SEND_BODY: the core framed the body, see _receive_body).
         return (
-            phase == _DONE
+            phase is _DONE
             and not self._dead
             and self._h11.our_state is h11.DONE
             and (self._bypassed or self._h11.their_state is h11.DONE)
@@ -418,9 +327,9 @@ class ClientConnection:
     def start_next_cycle(self) -> None:
         """Forget the finished cycle so that the next :meth:`send_request` may follow."""
         phase = self._phase
-        if phase == _IDLE:
+        if phase is _IDLE:
             return
-        if phase != _DONE or self._dead:
+        if phase is not _DONE or self._dead:
             raise RuntimeError("this connection cannot carry another request")
         if self._bypassed:
             # h11 never saw the end of the body, so it cannot start a cycle: a fresh h11 takes
@@ -448,7 +357,7 @@ class ClientConnection:
 
     def send_request(
         self,
-        prepared: Any,
+        prepared: OutgoingRequest,
         target: str | bytes | None = None,
         extra_headers: Iterable[tuple[str | bytes, str | bytes]] = (),
         *,
@@ -478,16 +387,16 @@ class ClientConnection:
         ``False`` refuses a body that is not None, bytes or str. ``buffer_body`` overrides the
         connection's default for this one request.
         """
-        if self._phase != _IDLE:
+        if self._phase is not _IDLE:
             raise RuntimeError("a request is already in progress; call start_next_cycle() first")
         conn = self._h11
         if conn.our_state is not h11.IDLE:
             raise RuntimeError(f"cannot send a request in state {conn.our_state!r}")
 
-        method = prepared.method
-        method_b = method.encode("ascii", "replace") if isinstance(method, str) else bytes(method)
-
+        method = encode_method(prepared.method)
         url = prepared.url
+        if url is None:
+            raise InvalidURL("Invalid URL None: No scheme supplied")
         # A connection talks to one origin: when the URL starts with the last one, the Host
         # value is known and the rest of the URL is the target, without parsing anything.
         origin = self._origin
@@ -495,179 +404,62 @@ class ClientConnection:
         if url.startswith(origin) and (len(url) == cut or url[cut] in "/?#"):
             path = url[cut:]
         else:
-            scheme, authority, path = _split_url(url)
-            self._host = _host_header(scheme, authority, url)
+            scheme, authority, path = split_url(url)
+            self._host = host_header(scheme, authority, url)
             self._origin = url[: len(url) - len(path)]
-        if target is None:
-            # requests' path_url: the path ("/" when empty) and "?query"; never the fragment.
-            if "#" in path:
-                path = path[: path.index("#")]
-            if not path or path[0] == "?":
-                path = "/" + path
-            target_b = path.encode("ascii", "replace")
-        elif isinstance(target, str):
-            target_b = target.encode("ascii", "replace")
-        else:
-            target_b = bytes(target)
+        target_b = request_target(path, target)
+        self._buffer_body = self._buffer_default if buffer_body is None else buffer_body
 
         headers = prepared.headers
         body = prepared.body
-        # A client sends the same bodiless head again and again (same method, target, Host and
-        # headers). h11's events are immutable and h11 only reads them, so the event built and
-        # checked for the first such request is reused: that skips the encoding, our checks
-        # and h11's own, which would all give the same answer again. Only heads that were
-        # accepted are stored; the key holds every input the head is built from.
-        self._buffer_body = self._buffer_default if buffer_body is None else buffer_body
-        cache_key: Any = None
-        if (
-            body is None
-            and streaming is None
-            and not extra_headers
-            and type(headers) is CaseInsensitiveDict
-        ):
-            cache_key = (method_b, target_b, self._host, tuple(headers.fields()))
-            try:
-                event = _REQUEST_EVENTS.get(cache_key)
-            except TypeError:  # an unhashable header value: the general path names it
-                cache_key = event = None
+        bodiless = body is None and streaming is None and not extra_headers
+        if bodiless:
+            event = accepted_head(method, target_b, self._host, headers)
             if event is not None:
-                return self._send_head(event, prepared, method_b)
+                return self._send_head(event, prepared, method)
 
-        # Headers, in the request's order, encoded once.
-        if type(headers) is CaseInsensitiveDict:
-            # Its (original-case name, value) pairs and lowercased names, read as views: no
-            # MutableMapping item machinery on the hot path.
-            pairs: Iterable[tuple[Any, Any]] = headers.fields()
-            store = headers.lower_keys()
-            has_host = "host" in store
-            has_cl = "content-length" in store
-            has_te = "transfer-encoding" in store
-        else:
-            try:
-                items = getattr(headers, "items", None)
-                pairs = list(items() if items is not None else headers or ())
-                lowered = {_encode_name(k).lower() for k, _ in pairs}
-            except (TypeError, ValueError) as exc:
-                raise InvalidHeader(
-                    f"Request headers must be a mapping or (name, value) pairs, not {headers!r}"
-                ) from exc
-            has_host = b"host" in lowered
-            has_cl = b"content-length" in lowered
-            has_te = b"transfer-encoding" in lowered
-
-        out: list[tuple[bytes, bytes]] = []
-        append = out.append
-        try:
-            for name, value in pairs:
-                append(
-                    (
-                        name.encode("latin-1") if type(name) is str else _encode_name(name),
-                        value.encode("latin-1")
-                        if type(value) is str
-                        else _encode_value(name, value),
-                    )
-                )
-        except UnicodeEncodeError:
-            for name, value in pairs:  # the slow path names the culprit
-                _encode_name(name)
-                _encode_value(name, value)
-            raise
-        if extra_headers:
-            for name, value in extra_headers:
-                name_b = _encode_name(name)
-                lname = name_b.lower()
-                if lname == b"host":
-                    has_host = True
-                elif lname == b"content-length":
-                    has_cl = True
-                elif lname == b"transfer-encoding":
-                    has_te = True
-                append((name_b, _encode_value(name, value)))
-        if not has_host:
-            out.insert(0, (b"Host", self._host))
-
-        # `sized`: the body's length is known here; `streaming`: the body follows the head.
-        sized = True
-        if body is None:
-            data = b""
-            sized = streaming is not True  # an explicitly streamed body with none given
-        elif isinstance(body, bytes):
-            data = body
-        elif isinstance(body, str):
-            data = body.encode("utf-8")
-        elif isinstance(body, (bytearray, memoryview)):
-            data = bytes(body) if not streaming else body  # type: ignore[assignment]
-        else:
-            data = b""
-            sized = False
-            if streaming is False:
-                raise InvalidBodyError(
-                    f"streaming=False needs a body of bytes, str or None, not {type(body)}"
-                )
+        fields, has_cl, has_te = encode_fields(headers, extra_headers, self._host)
+        data, sized = body_bytes(body, streaming)
         if streaming is None:
             streaming = not sized
-        if has_cl and has_te:
-            # Never both on the wire: Transfer-Encoding wins, as it would at the recipient.
-            out = [pair for pair in out if pair[0].lower() != b"content-length"]
-            append = out.append
-            has_cl = False
-        if not has_cl and not has_te:
-            if not sized:
-                append((b"Transfer-Encoding", b"chunked"))
-            elif data:
-                append((b"Content-Length", str(len(data)).encode("ascii")))
+        fields = add_framing(fields, has_cl, has_te, sized, len(data))
+        event = checked_request(method, target_b, fields, url)
+        wire = self._send_framed(event, data, streaming)
+        if bodiless:  # accepted, framing included: the same inputs may skip to sending
+            remember_head(method, target_b, self._host, headers, event)
 
-        # Refuse what could smuggle a second header or request: a name that is not a token, a
-        # CR, LF or NUL in a value. Checked over all fields at once (two C-level joins and
-        # scans instead of two regex matches per field), after which h11 is told the fields
-        # are clean; it still checks the method, target, Host and body framing itself.
-        names = b" ".join([name for name, _ in out])
-        values = b" ".join([value for _, value in out])
-        try:
-            if (
-                fastpath.ENABLED
-                and _NAMES.fullmatch(names) is not None
-                and names.count(b" ") == len(out) - 1  # no name hid a space
-                and b"\r" not in values
-                and b"\n" not in values
-                and b"\0" not in values
-            ):
-                event = fastpath.trusted_request(method_b, target_b, out)
-            else:
-                event = h11.Request(method=method_b, target=target_b, headers=out)
-        except h11.LocalProtocolError as exc:
-            event = _retry_or_refuse(method_b, target_b, out, url, exc)
+        self._request = prepared
+        self._method = method
+        self._streaming = streaming
+        self._phase = _HEAD
+        return wire
+
+    def _send_framed(
+        self, event: h11.Request, data: bytes | bytearray | memoryview, streaming: bool
+    ) -> bytes:
+        """The head's bytes, then the body's when it goes out with the head, and the end."""
+        conn = self._h11
         try:
             head = conn.send(event)
             if streaming:
-                wire = head
-            elif data:
+                return head
+            if data:
                 # The passthrough variant hands back the body object uncopied: one join below
                 # is the only copy of a large body.
-                pieces = conn.send_with_data_passthrough(h11.Data(data=data)) or []
+                # h11 takes any bytes-like body though its stubs say bytes.
+                chunk = h11.Data(data=data)  # type: ignore[arg-type]
+                pieces = conn.send_with_data_passthrough(chunk) or []
                 pieces.append(conn.send(_END))
                 pieces.insert(0, head)
-                wire = b"".join(pieces)
-            else:
-                wire = head + conn.send(_END)
+                return b"".join(pieces)
+            return head + conn.send(_END)
         except h11.LocalProtocolError as exc:
             # h11 accepted the head but not its framing (e.g. a body longer than its
             # Content-Length): h11 is now in ERROR, so this connection is done.
             self._phase = _ERROR
             raise InvalidHeader(f"Request body does not match its framing headers: {exc}") from exc
-        if cache_key is not None and not data and not streaming:
-            # Accepted, framing included: the same inputs may skip straight to sending.
-            if len(_REQUEST_EVENTS) >= _REQUEST_EVENTS_MAX:
-                _REQUEST_EVENTS.clear()
-            _REQUEST_EVENTS[cache_key] = event
 
-        self._request = prepared
-        self._method = method_b
-        self._streaming = streaming
-        self._phase = _HEAD
-        return wire
-
-    def _send_head(self, event: h11.Request, prepared: Any, method_b: bytes) -> bytes:
+    def _send_head(self, event: h11.Request, prepared: OutgoingRequest, method_b: bytes) -> bytes:
         """Send a bodiless request whose head was built and accepted before."""
         conn = self._h11
         try:
@@ -725,16 +517,18 @@ class ClientConnection:
         if self._chunked:
             return self._receive_chunked(data)
         phase = self._phase
-        if phase == _DONE:
-            if self._handed_over and data:
+        if phase is _DONE:
+            # Anything after the response, even EOF, means this connection is finished.
+            self._dead = True
+            return []
+        if phase is _SWITCHED:
+            if data:
                 raise RuntimeError(
                     "the connection was handed over to another protocol: read the stream "
                     "directly (trailing_data holds what arrived with the head)"
                 )
-            # Anything after the response, even EOF, means this connection is finished.
-            self._dead = True
             return []
-        if phase == _IDLE:
+        if phase is _IDLE:
             # Nothing asked, so nothing may arrive: a stale keep-alive connection that the
             # server closed, or one that received garbage. Either way it must not be used.
             self._dead = True
@@ -742,7 +536,7 @@ class ClientConnection:
                 self._phase = _ERROR
                 raise ConnectionError("Received data while no request was in progress")
             return []
-        if phase == _ERROR:
+        if phase is _ERROR:
             raise ConnectionError("Connection is unusable after an earlier error")
 
         conn = self._h11
@@ -751,7 +545,7 @@ class ClientConnection:
         else:
             self._dead = True  # whatever the headers said, the peer has gone
         rest = b""
-        if phase == _HEAD and fastpath.ENABLED and type(data) is bytes:
+        if phase is _HEAD and fastpath.ENABLED and type(data) is bytes:
             # h11 gets the head only: the body that came with it is then framed by the core
             # (see the NEED_DATA branch below) instead of going through h11's buffer and events.
             end = data.find(b"\r\n\r\n") + 4
@@ -783,7 +577,7 @@ class ClientConnection:
                     self._phase = _BODY
                 elif kind is h11.EndOfMessage:
                     # Trailers, rarely any: h11's field list read directly (no call) when it can.
-                    fields: Any = event.headers  # type: ignore[union-attr]
+                    fields = event.headers  # type: ignore[union-attr]
                     self._complete(
                         events,
                         fields
@@ -792,7 +586,7 @@ class ClientConnection:
                     )
                     break
                 elif event is h11.NEED_DATA or event is h11.PAUSED:
-                    if self._phase == _BODY and fastpath.ENABLED:
+                    if self._phase is _BODY and fastpath.ENABLED:
                         # h11 has parsed the head and holds no body byte: the core may frame
                         # the rest of the body itself (see _receive_body, _receive_chunked).
                         framing, left, length = fastpath.body_framing(conn)
@@ -831,7 +625,7 @@ class ClientConnection:
                 events.extend(self._receive_body(rest))
             elif self._chunked:
                 events.extend(self._receive_chunked(rest))
-            elif self._handed_over:
+            elif self._phase is _SWITCHED:
                 self.trailing_data += rest  # 101 or CONNECT: the next protocol's first bytes
             else:
                 events.extend(self.receive_data(rest))  # as if it had come in a second read
@@ -944,7 +738,7 @@ class ClientConnection:
             self._complete(events)
         return events
 
-    def _fields(self, headers: Any) -> Fields:
+    def _fields(self, headers: Headers) -> Fields:
         """h11's fields as (name, value) str pairs, wire case and order; their number bounded."""
         if fastpath.ENABLED:
             triples = fastpath.header_triples(headers)
@@ -985,21 +779,21 @@ class ClientConnection:
         """End a cycle whose connection now belongs to another protocol (101, CONNECT 2xx)."""
         self.trailing_data = self._h11.trailing_data[0]
         self._dead = True  # never reusable for HTTP/1.1 again
-        self._handed_over = True
         self._complete(events)
+        self._phase = _SWITCHED
 
-    def _complete(self, events: list[Event], trailers: Any = None) -> None:
+    def _complete(self, events: list[Event], trailers: Headers | None = None) -> None:
         self._phase = _DONE
         if self._streaming or self._h11.trailing_data[0]:
             # The server answered before the whole request body arrived (it may not read the
             # rest), or sent more than the response: never trust this connection again.
             self._dead = True
         if self._buffer_body and self._started is not None:
-            response = _new_response(self._started, self._request)
+            response = (_build_response or _load_build_response())(self._started, self._request)
             body = b"".join(self._body) if len(self._body) != 1 else self._body[0]
             self._body = []
             try:
-                _attach_body(response, body)
+                finish_response(response, body)
             except Exception:
                 self._dead = True
                 raise
@@ -1014,7 +808,7 @@ class ClientConnection:
         phase = self._phase
         self._phase = _ERROR
         self._body = []
-        if phase == _BODY:
+        if phase is _BODY:
             return ChunkedEncodingError(f"Response body ended or was framed badly: {exc}")
         if not self._got_data:
             return RemoteDisconnected("Remote end closed connection without response")
@@ -1035,88 +829,29 @@ class ClientConnection:
 
 # -- responses ----------------------------------------------------------------------------
 
-_response_deps: tuple[Any, Any] | None = None
+_build_response: Callable[[ResponseStarted, object], Response] | None = None
 
 
-def _load_response_deps() -> tuple[Any, Any]:
-    """Import models and utils on first use: they sit above this layer and import a lot."""
-    global _response_deps
-    from ..models import Response
-    from ..utils import get_encoding_from_headers
+def _load_build_response() -> Callable[[ResponseStarted, object], Response]:
+    """Import models on first use: the core itself needs it only for ``buffer_body=True``."""
+    global _build_response
+    from ..models import build_response
 
-    _response_deps = (Response, get_encoding_from_headers)
-    return _response_deps
-
-
-class _PendingBody:
-    """``Response.raw`` of a response built from its head alone, until its body is attached.
-
-    Reading ``content``, ``text`` or ``iter_content`` then raises instead of quietly giving
-    None, which is what a requests ``Response`` with no ``raw`` does.
-    """
-
-    __slots__ = ()
-
-    def _unfinished(self, *args: Any, **kwargs: Any) -> Any:
-        raise RuntimeError(
-            "The body of this response has not been attached yet: pass the body bytes to "
-            "httpcore_lite.protocol.finish_response(), or set response.raw to a stream"
-        )
-
-    read = stream = read_all = _unfinished
-
-    def close(self) -> None:
-        """Nothing to close: there is no stream behind it."""
-
-    def release_conn(self) -> None:
-        """Nothing to release."""
+    _build_response = build_response
+    return build_response
 
 
-_PENDING = _PendingBody()
-
-
-def build_response(started: ResponseStarted, request: Any) -> Any:
-    """Build a ``models.Response`` from a response head; the body is not attached yet.
-
-    Finish it with :func:`finish_response` once the body is read (or set ``raw`` to a stream
-    object, as the blocking transport does); until then reading ``content`` raises
-    ``RuntimeError``. Header fields that repeat are joined with ``", "`` under the first
-    spelling of the name, as urllib3's header dict does, so ``Set-Cookie`` lines survive in
-    ``headers`` (the separate lines live in ``ResponseStarted.headers``).
-    """
-    response = _new_response(started, request)
-    response.raw = _PENDING
-    return response
-
-
-def finish_response(response: Any, body: bytes) -> Any:
-    """Attach the whole, undecoded body to a response from :func:`build_response`.
+def finish_response(response: Response, body: bytes) -> Response:
+    """Attach the whole, undecoded body to a response from ``models.build_response``.
 
     ``body`` is the concatenated :class:`BodyData` pieces; it is content-decoded here (bounded,
     like every decoding in the core) as ``Content-Encoding`` says. Returns the response, whose
     ``content``, ``text`` and ``json()`` then work as for any buffered response.
     Raises :class:`~httpcore_lite.exceptions.ContentDecodingError` for bad compressed content.
     """
-    _attach_body(response, body)
-    response.raw = None
-    return response
-
-
-def _attach_body(response: Any, body: bytes) -> None:
     encoding = response.headers.get("content-encoding")
     if encoding and body:
         body = decoders.decode_all(encoding, body)
     response.set_content(body)
-
-
-def _new_response(started: ResponseStarted, request: Any) -> Any:
-    deps = _response_deps or _load_response_deps()
-    response = deps[0]()
-    response.status_code = started.status_code
-    response.reason = started.reason
-    response.headers = headers = CaseInsensitiveDict.from_fields(started.headers)
-    response.encoding = deps[1](headers)
-    if request is not None:
-        response.url = request.url
-        response.request = request
+    response.raw = None
     return response

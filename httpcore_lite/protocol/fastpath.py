@@ -22,9 +22,13 @@ Nothing here is touched unless :data:`ENABLED` is True, so another h11 still imp
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING
 
 import h11
+
+if TYPE_CHECKING:
+    # h11's header list type, for annotations (here, with the other reliances on h11 internals)
+    from h11._headers import Headers as Headers
 
 __all__ = ["ENABLED", "ENV_VAR", "body_framing", "disable", "header_triples", "trusted_request"]
 
@@ -37,8 +41,8 @@ LENGTH = 1  # a Content-Length body of which h11 holds no byte: the core counts 
 CHUNKED = 2  # a chunked body at a chunk boundary with nothing buffered: the core may frame it
 
 _readers = getattr(h11, "_readers", None)
-_CL_READER: Any = getattr(_readers, "ContentLengthReader", None)
-_CHUNKED_READER: Any = getattr(_readers, "ChunkedReader", None)
+_CL_READER: object = getattr(_readers, "ContentLengthReader", None)
+_CHUNKED_READER: object = getattr(_readers, "ChunkedReader", None)
 
 ENABLED = os.environ.get(ENV_VAR, "") in ("", "0")
 """True while the core may use the fast paths; read it at call time, never copy it."""
@@ -58,7 +62,9 @@ def body_framing(conn: h11.Connection) -> tuple[int, int, int]:
     promise h11 keeps today: its Content-Length reader returns ``NEED_DATA`` only with an empty
     buffer, so ``left`` bytes are all still on the wire.
     """
-    reader: Any = getattr(conn, "_reader", None)
+    reader = getattr(conn, "_reader", None)  # an h11 reader: its class says which
+    if reader is None:
+        return OTHER, 0, 0
     kind = type(reader)
     if kind is _CL_READER:
         left = reader._remaining
@@ -77,12 +83,14 @@ def body_framing(conn: h11.Connection) -> tuple[int, int, int]:
     return OTHER, 0, 0
 
 
-def header_triples(headers: Any) -> Any:
+def header_triples(headers: Headers) -> list[tuple[bytes, bytes, bytes]]:
     """h11's (raw name, lowercased name, value) triples: ``raw_items()`` without the copy."""
     return headers._full_items
 
 
-def trusted_request(method: bytes, target: bytes, headers: list[tuple[bytes, bytes]]) -> Any:
+def trusted_request(
+    method: bytes, target: bytes, headers: list[tuple[bytes, bytes]]
+) -> h11.Request:
     """An ``h11.Request`` whose fields the caller has already validated (h11 skips its regexes).
 
     h11 still checks the method, the target, ``Host`` and the body framing.
@@ -90,7 +98,7 @@ def trusted_request(method: bytes, target: bytes, headers: list[tuple[bytes, byt
     return h11.Request(method=method, target=target, headers=headers, _parsed=True)
 
 
-def _expect(value: Any, wanted: Any) -> None:
+def _expect(value: object, wanted: object) -> None:
     if value != wanted:
         raise AssertionError(f"{value!r} != {wanted!r}")
 
