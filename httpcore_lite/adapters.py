@@ -20,7 +20,7 @@ import os
 import threading
 import time
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._urls import ORIGIN_RE, parse_origin
 from .exceptions import (
@@ -160,6 +160,11 @@ class HTTPAdapter(BaseAdapter):
     ]
 
     _tls_resumption = True
+    #: The pools of direct connections (built on first use unless a subclass overrides
+    #: :meth:`init_poolmanager`).
+    poolmanager: PoolManager
+    #: The :class:`Retry` in effect (or the urllib3-shaped one given).
+    max_retries: Any
 
     def __init__(
         self,
@@ -170,11 +175,10 @@ class HTTPAdapter(BaseAdapter):
         backend: NetworkBackend | None = None,
         tls_resumption: bool = True,
     ) -> None:
-        self.max_retries: Any
         if isinstance(max_retries, Retry):
             self.max_retries = max_retries
         elif max_retries == DEFAULT_RETRIES and isinstance(max_retries, int):
-            self.max_retries = Retry(0, read=False)
+            pass  # Retry(0, read=False), made on first use (see __getattr__)
         elif isinstance(max_retries, (bool, int)) or max_retries is None:
             self.max_retries = Retry.from_int(max_retries)
         else:
@@ -193,7 +197,34 @@ class HTTPAdapter(BaseAdapter):
         self._keys: dict[tuple[Any, Any, Any], PoolKey] = {}
         self._lock = threading.Lock()
         self._note_overrides()
-        self.init_poolmanager(pool_connections, pool_maxsize, block=pool_block)
+        self._init_or_defer_poolmanager()
+
+    def _init_or_defer_poolmanager(self) -> None:
+        """Build :attr:`poolmanager` now if a subclass overrides :meth:`init_poolmanager` (it
+        runs at construction, as in requests); otherwise on first use. A session mounts two
+        adapters and a one-shot ``get`` uses one: building managers nobody asks for is most of
+        what ``Session()`` costs."""
+        if type(self).init_poolmanager is not HTTPAdapter.init_poolmanager:
+            self.init_poolmanager(
+                self._pool_connections, self._pool_maxsize, block=self._pool_block
+            )
+
+    if not TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> Any:
+            # Only called for a missing attribute: free once the value exists.
+            if name == "max_retries" and "_lock" in self.__dict__:
+                # The default, made when first read: most sessions never use one of their two
+                # adapters. (setdefault: two threads asking at once get the same object.)
+                return self.__dict__.setdefault("max_retries", Retry(0, read=False))
+            if name != "poolmanager" or "_lock" not in self.__dict__:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            with self._lock:  # two threads asking at once must share one manager
+                if "poolmanager" not in self.__dict__:
+                    self.init_poolmanager(
+                        self._pool_connections, self._pool_maxsize, block=self._pool_block
+                    )
+            return self.__dict__["poolmanager"]
 
     def _note_overrides(self) -> None:
         """Remember which hooks a subclass overrides: the rest are skipped on the hot path."""
@@ -220,7 +251,7 @@ class HTTPAdapter(BaseAdapter):
         self._note_overrides()
         for attr, value in state.items():
             setattr(self, attr, value)
-        self.init_poolmanager(self._pool_connections, self._pool_maxsize, block=self._pool_block)
+        self._init_or_defer_poolmanager()
 
     # -- pools --------------------------------------------------------------------------------
 
@@ -476,7 +507,9 @@ class HTTPAdapter(BaseAdapter):
 
     def close(self) -> None:
         """Close every pool: idle connections now, connections in use when released."""
-        self.poolmanager.clear()
+        manager = self.__dict__.get("poolmanager")  # (none built: nothing to close)
+        if manager is not None:
+            manager.clear()
         for manager in self.proxy_manager.values():
             manager.clear()
 

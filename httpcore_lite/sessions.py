@@ -53,6 +53,7 @@ from .models import (  # noqa: F401  (REDIRECT_STATI re-exported, as requests do
 from .redirects import SessionRedirectMixin
 from .status_codes import codes  # noqa: F401  (re-exported, as requests does)
 from .structures import CaseInsensitiveDict
+from .transport.raw import RawResponse
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -236,7 +237,7 @@ class Session(SessionRedirectMixin):
         self.trust_env = True
         #: All cookies currently held by this session (a RequestsCookieJar by default; any
         #: http.cookiejar.CookieJar works).
-        self.cookies = cookiejar_from_dict({})
+        self.cookies = cookiejar_from_dict(None)  # (an empty jar: nothing to scan or copy)
         # Default connection adapters.
         self.adapters = OrderedDict()
         self.mount("https://", HTTPAdapter())
@@ -272,6 +273,13 @@ class Session(SessionRedirectMixin):
         if self.trust_env and not auth and not self.auth:
             auth = get_netrc_auth(request.url)
 
+        # Neither side has params, or the session has no auth (the usual case): merge_setting
+        # would hand back the request's value (an empty one for params), so it is not called.
+        params = request.params
+        if params or self.params:
+            params = merge_setting(params, self.params)
+        if self.auth is not None:
+            auth = merge_setting(auth, self.auth)
         p = PreparedRequest()
         p.prepare(
             method=request.method,  # upper-cased (and validated) by prepare_method
@@ -280,8 +288,8 @@ class Session(SessionRedirectMixin):
             data=request.data,
             json=request.json,
             headers=merge_setting(request.headers, self.headers, dict_class=CaseInsensitiveDict),
-            params=merge_setting(request.params, self.params),
-            auth=merge_setting(auth, self.auth),
+            params=params,
+            auth=auth,
             cookies=merged_cookies,
             hooks=merge_hooks(request.hooks, self.hooks),
         )
@@ -450,7 +458,9 @@ class Session(SessionRedirectMixin):
         hop = not allow_redirects and getattr(request, "redirect_hop", False)
         start = preferred_clock()
         if (allow_redirects or hop) and not stream and isinstance(adapter, HTTPAdapter):
-            r = adapter.send(request, **{**kwargs, "stream": True})
+            kwargs["stream"] = True  # (for this call only: the hooks see what was asked)
+            r = adapter.send(request, **kwargs)
+            kwargs["stream"] = stream
         else:
             r = adapter.send(request, **kwargs)
         r.elapsed = timedelta(0, preferred_clock() - start)  # (days, seconds): no keyword parsing
@@ -459,17 +469,26 @@ class Session(SessionRedirectMixin):
         if hooks and hooks.get("response"):  # nothing to dispatch otherwise (the usual case)
             r = dispatch_hook("response", hooks, r, **kwargs)
 
-        # Persist cookies, those of responses a hook produced included.
+        # Persist cookies, those of responses a hook produced included. A response of our
+        # transport whose head held no Set-Cookie (most) has nothing to give the jar.
         if r.history:
             for resp in r.history:
                 self._extract_cookies(resp.request, resp)
-        self._extract_cookies(request, r)
+        raw = r.raw
+        if type(raw) is not RawResponse or raw.has_set_cookie is not False:
+            self._extract_cookies(request, r)
 
         # Our resolve_redirects yields nothing for a response without a redirect target, so
         # its generator (and the URL parsing it starts with) is set up only for a redirect. A
-        # subclass's own resolve_redirects is always called, as requests calls it.
-        if type(self).resolve_redirects is not Session.resolve_redirects or (
-            self.get_redirect_target(r) is not None
+        # subclass's own resolve_redirects is always called, as requests calls it; ours asks
+        # our get_redirect_target only about a redirect status.
+        cls = type(self)
+        if cls.resolve_redirects is not Session.resolve_redirects or (
+            (
+                r.status_code in REDIRECT_STATI
+                or cls.get_redirect_target is not Session.get_redirect_target
+            )
+            and self.get_redirect_target(r) is not None
         ):
             if allow_redirects:
                 history = list(self.resolve_redirects(r, request, **kwargs))
@@ -537,11 +556,13 @@ class Session(SessionRedirectMixin):
             if verify is True or verify is None:
                 verify = getenv("REQUESTS_CA_BUNDLE") or getenv("CURL_CA_BUNDLE") or verify
 
+        # A setting the request leaves at None is the session's, as merge_setting would say:
+        # that is the usual case, decided here without a call per setting.
         return {
             "proxies": merge_setting(proxies, self.proxies),
-            "stream": merge_setting(stream, self.stream),
-            "verify": merge_setting(verify, self.verify),
-            "cert": merge_setting(cert, self.cert),
+            "stream": self.stream if stream is None else merge_setting(stream, self.stream),
+            "verify": self.verify if verify is None else merge_setting(verify, self.verify),
+            "cert": self.cert if cert is None else merge_setting(cert, self.cert),
         }
 
     def get_adapter(self, url: str) -> BaseAdapter:

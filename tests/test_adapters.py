@@ -145,6 +145,55 @@ def test_pickle_rebuilds_pool(httpbin_url):
     assert clone.send(prepare("GET", httpbin_url + "/get"), timeout=10).ok
 
 
+def test_poolmanager_is_built_on_first_use_and_once():
+    adapter = HTTPAdapter(pool_connections=3, pool_maxsize=4, pool_block=True)
+    adapter.close()  # closing an adapter that never sent builds nothing
+    assert "poolmanager" not in vars(adapter)
+    managers = []
+    barrier = threading.Barrier(8)
+
+    def first_use() -> None:
+        barrier.wait()
+        managers.append(adapter.poolmanager)
+
+    threads = [threading.Thread(target=first_use) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len({id(manager) for manager in managers}) == 1
+    assert managers[0].connection_pool_kw == {"maxsize": 4, "block": True}
+    with pytest.raises(AttributeError, match="no_such_thing"):
+        adapter.no_such_thing  # noqa: B018
+
+
+def test_default_retry_is_made_on_first_read():
+    adapter = HTTPAdapter()
+    assert "max_retries" not in vars(adapter)
+    retries = adapter.max_retries
+    assert isinstance(retries, Retry)
+    assert (retries.total, retries.read) == (0, False)
+    assert adapter.max_retries is retries
+    assert HTTPAdapter().max_retries is not retries  # each adapter has its own, as in requests
+    assert "max_retries" in vars(HTTPAdapter(max_retries=3))
+
+
+def test_overridden_init_poolmanager_runs_at_construction():
+    seen = []
+
+    class Custom(HTTPAdapter):
+        def init_poolmanager(self, connections, maxsize, block=False, **kw):  # type: ignore[no-untyped-def]
+            seen.append((connections, maxsize, block))
+            super().init_poolmanager(connections, maxsize, block=block, source_address=None, **kw)
+
+    adapter = Custom(pool_connections=2, pool_maxsize=5)
+    assert seen == [(2, 5, False)]
+    assert adapter.poolmanager.connection_pool_kw["source_address"] is None
+    clone = Custom.__new__(Custom)  # what unpickling does (a local class cannot be pickled)
+    clone.__setstate__(adapter.__getstate__())
+    assert seen == [(2, 5, False), (2, 5, False)]
+
+
 def test_cert_verify_messages(tmp_path):
     adapter = HTTPAdapter()
     pool = adapter.poolmanager.connection_from_host("localhost", 443, "https")
