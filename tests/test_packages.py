@@ -12,7 +12,6 @@ import pytest
 
 import httpcore_lite
 from httpcore_lite.exceptions import InsecureRequestWarning
-from httpcore_lite.transport.retry import Retry
 
 
 def run(code: str, path: Path | None = None) -> subprocess.CompletedProcess[str]:
