@@ -9,7 +9,8 @@ is not a token, a CR, LF or NUL in a value). Errors are the project's
 raised before anything is produced, so the connection stays usable.
 
 A client sends the same bodiless head again and again; :data:`REQUEST_EVENTS` keeps the
-``h11.Request`` accepted for such a head so that the next identical one skips the work.
+``h11.Request`` accepted for such a head, and its bytes, so that the next identical one skips
+the work.
 """
 
 from __future__ import annotations
@@ -138,8 +139,9 @@ _TARGET = re.compile(rb"[\x21-\x7e]+")
 _CTL = re.compile(rb"[\r\n\0]")
 
 # (method, target, Host, header pairs) -> the h11.Request accepted for a bodiless request with
-# exactly those inputs (see accepted_head). Bounded: cleared when full.
-REQUEST_EVENTS: dict[HeadKey, h11.Request] = {}
+# exactly those inputs, and its bytes when the exchange is plain (see accepted_head).
+# Bounded: cleared when full.
+REQUEST_EVENTS: dict[HeadKey, tuple[h11.Request, bytes | None]] = {}
 REQUEST_EVENTS_MAX = 256
 
 
@@ -169,14 +171,17 @@ def request_target(path: str, target: str | bytes | None) -> bytes:
 
 def accepted_head(
     method: bytes, target: bytes, host: bytes, headers: HeaderSource
-) -> h11.Request | None:
-    """The event built and accepted before for this very bodiless head, if any.
+) -> tuple[h11.Request, bytes | None] | None:
+    """The event built and accepted before for this very bodiless head, if any, and its bytes.
 
     A client sends the same bodiless head again and again (same method, target, Host and
     headers). h11's events are immutable and h11 only reads them, so the event built and
     checked for the first such request serves again: that skips the encoding, our checks and
     h11's own, which would all give the same answer. Only heads that were accepted are stored
     (:func:`remember_head`); the key holds every input the head is built from.
+
+    The bytes are there only for a plain exchange (see :func:`remember_head`): the core may
+    then send them without h11, and tell h11 only if the response turns out unusual.
     """
     if type(headers) is not CaseInsensitiveDict:
         return None
@@ -187,17 +192,44 @@ def accepted_head(
 
 
 def remember_head(
-    method: bytes, target: bytes, host: bytes, headers: HeaderSource, event: h11.Request
+    method: bytes,
+    target: bytes,
+    host: bytes,
+    headers: HeaderSource,
+    event: h11.Request,
+    wire: bytes,
 ) -> None:
-    """Store an accepted bodiless head for :func:`accepted_head`."""
+    """Store an accepted bodiless head for :func:`accepted_head`, with its bytes ``wire``."""
     if type(headers) is not CaseInsensitiveDict:
         return
     if len(REQUEST_EVENTS) >= REQUEST_EVENTS_MAX:
         REQUEST_EVENTS.clear()
     try:
-        REQUEST_EVENTS[(method, target, host, tuple(headers.fields()))] = event
+        REQUEST_EVENTS[(method, target, host, tuple(headers.fields()))] = (
+            event,
+            wire if is_plain(event) else None,
+        )
     except TypeError:  # an unhashable header value: never cached
         pass
+
+
+def is_plain(event: h11.Request) -> bool:
+    """Whether h11's state machine has nothing to add to an exchange that starts with ``event``.
+
+    Not so for ``CONNECT`` and ``Upgrade`` (the connection may change protocol), ``Expect``
+    (h11 tracks the wait for ``100 Continue``) or ``Connection: close`` (the connection ends
+    with the exchange): those requests always go through h11.
+    """
+    if event.method == b"CONNECT":
+        return False
+    for name, value in event.headers:  # lowercased names
+        if name in (b"upgrade", b"expect"):
+            return False
+        if name == b"connection" and b"close" in [
+            token.strip(b" \t").lower() for token in value.split(b",")
+        ]:
+            return False
+    return True
 
 
 def encode_fields(

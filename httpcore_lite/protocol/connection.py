@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import h11
 
@@ -61,6 +61,7 @@ from ._head import (
     request_target,
     split_url,
 )
+from ._response_head import CHUNKED, parse_plain_head
 from .events import (
     BodyData,
     Event,
@@ -209,6 +210,8 @@ class ClientConnection:
         "_chunk_held",
         "_origin",
         "_host",
+        "_pending",
+        "_fast_head",
         "response",
         "trailing_data",
     )
@@ -250,6 +253,11 @@ class ClientConnection:
         self._chunked = False
         self._chunk_left = 0
         self._chunk_held = b""
+        # The plain lane (see _send_head and _receive_plain_head): the request sent without
+        # h11 in this cycle, h11 being told only if it must take over (_catch_up), and the
+        # head the core parsed itself while h11 may still have to read a chunked body after it.
+        self._pending: h11.Request | None = None
+        self._fast_head = b""
         #: The ``Response`` of the finished cycle (``buffer_body=True`` only), else None.
         self.response: Response | None = None
         #: Bytes that arrived after a ``101`` or a ``2xx`` to ``CONNECT``: they belong to the
@@ -298,6 +306,9 @@ class ClientConnection:
         phase = self._phase
         if phase is _IDLE:
             return self._h11.our_state is h11.IDLE and not self._dead
+        if self._pending is not None:
+            # A plain exchange h11 never saw: the core has ruled on keep-alive itself (_dead).
+            return phase is _DONE and not self._dead
         # h11 moves our side to MUST_CLOSE instead of DONE when either head disabled
         # keep-alive, so `our_state is DONE` carries that rule also when h11 never saw the
         # body (their side then stays in SEND_BODY: the core framed the body, see _receive_body).
@@ -331,7 +342,11 @@ class ClientConnection:
             return
         if phase is not _DONE or self._dead:
             raise RuntimeError("this connection cannot carry another request")
-        if self._bypassed:
+        if self._pending is not None:
+            self._pending = None  # h11 never left IDLE
+            self._fast_head = b""
+            self._bypassed = False
+        elif self._bypassed:
             # h11 never saw the end of the body, so it cannot start a cycle: a fresh h11 takes
             # over, once our side is DONE (request sent, keep-alive on both heads; see reusable).
             if self._h11.our_state is not h11.DONE:
@@ -414,9 +429,9 @@ class ClientConnection:
         body = prepared.body
         bodiless = body is None and streaming is None and not extra_headers
         if bodiless:
-            event = accepted_head(method, target_b, self._host, headers)
-            if event is not None:
-                return self._send_head(event, prepared, method)
+            accepted = accepted_head(method, target_b, self._host, headers)
+            if accepted is not None:
+                return self._send_head(accepted, prepared, method)
 
         fields, has_cl, has_te = encode_fields(headers, extra_headers, self._host)
         data, sized = body_bytes(body, streaming)
@@ -426,7 +441,7 @@ class ClientConnection:
         event = checked_request(method, target_b, fields, url)
         wire = self._send_framed(event, data, streaming)
         if bodiless:  # accepted, framing included: the same inputs may skip to sending
-            remember_head(method, target_b, self._host, headers, event)
+            remember_head(method, target_b, self._host, headers, event, wire)
 
         self._request = prepared
         self._method = method
@@ -459,14 +474,29 @@ class ClientConnection:
             self._phase = _ERROR
             raise InvalidHeader(f"Request body does not match its framing headers: {exc}") from exc
 
-    def _send_head(self, event: h11.Request, prepared: OutgoingRequest, method_b: bytes) -> bytes:
-        """Send a bodiless request whose head was built and accepted before."""
-        conn = self._h11
-        try:
-            wire = conn.send(event) + conn.send(_END)
-        except h11.LocalProtocolError as exc:  # pragma: no cover - sent once already
-            self._phase = _ERROR
-            raise InvalidHeader(f"Request body does not match its framing headers: {exc}") from exc
+    def _send_head(
+        self,
+        accepted: tuple[h11.Request, bytes | None],
+        prepared: OutgoingRequest,
+        method_b: bytes,
+    ) -> bytes:
+        """Send a bodiless request whose head was built and accepted before.
+
+        When the exchange is plain (its bytes were kept), the bytes go out without h11: the
+        plain lane, which h11 joins only if the response needs it (see _catch_up).
+        """
+        event, wire = accepted
+        if wire is not None and fastpath.ENABLED:
+            self._pending = event
+        else:
+            conn = self._h11
+            try:
+                wire = conn.send(event) + conn.send(_END)
+            except h11.LocalProtocolError as exc:  # pragma: no cover - sent once already
+                self._phase = _ERROR
+                raise InvalidHeader(
+                    f"Request body does not match its framing headers: {exc}"
+                ) from exc
         self._request = prepared
         self._method = method_b
         self._streaming = False
@@ -538,6 +568,12 @@ class ClientConnection:
             return []
         if phase is _ERROR:
             raise ConnectionError("Connection is unusable after an earlier error")
+        if self._pending is not None:
+            if phase is _HEAD and type(data) is bytes:
+                plain = self._receive_plain_head(data)
+                if plain is not None:
+                    return plain
+            self._catch_up()
 
         conn = self._h11
         if data:
@@ -631,6 +667,64 @@ class ClientConnection:
                 events.extend(self.receive_data(rest))  # as if it had come in a second read
         return events
 
+    def _receive_plain_head(self, data: bytes) -> list[Event] | None:
+        """Start the response of a plain exchange without h11, or None if h11 must parse it.
+
+        The whole head must be in ``data`` and be one :func:`parse_plain_head` accepts (nearly
+        every response, from the first read); the body that came with it is then framed as in
+        any other cycle where the core frames it (see _receive_body, _receive_chunked).
+        """
+        end = data.find(b"\r\n\r\n")
+        if end < 0 or end + 4 > self._max_head_size:
+            return None
+        head = parse_plain_head(data, end, self._method)
+        if head is None:
+            return None
+        status, reason, fields, length, keep_alive = head
+        if len(fields) > self._max_header_count:
+            self._too_many_fields(len(fields))
+        started = ResponseStarted(status, reason, fields, "1.1")
+        self._started = started
+        self._got_data = True
+        self._phase = _BODY
+        if not keep_alive:
+            self._dead = True
+        events: list[Event] = [started]
+        end += 4
+        rest = data[end:] if end < len(data) else b""
+        if length > 0:
+            self._left = self._length = length
+            if rest:
+                events.extend(self._receive_body(rest))
+        elif length == CHUNKED:
+            self._chunked = True
+            self._fast_head = data[:end]  # for h11, should it take the body over
+            if rest:
+                events.extend(self._receive_chunked(rest))
+        else:
+            if rest:
+                self._dead = True  # bytes beyond a bodiless response: never trust it again
+            self._complete(events)
+        return events
+
+    def _catch_up(self) -> None:
+        """Bring h11 to where the plain lane stands, so that it can take over.
+
+        h11 is told the request (its bytes are already out), then, when the core is inside a
+        chunked body it parsed the head of, that head: h11's chunk reader is then at the first
+        chunk, as at any chunk boundary where the core hands a body back (see _receive_chunked).
+        """
+        conn = self._h11
+        event = self._pending
+        self._pending = None
+        conn.send(event)  # type: ignore[arg-type]  # only called while one is pending
+        conn.send(_END)
+        head = self._fast_head
+        if head:
+            self._fast_head = b""
+            conn.receive_data(head)
+            conn.next_event()  # the response head the core returned already
+
     def _receive_chunked(self, data: bytes | bytearray | memoryview) -> list[Event]:
         """Frame a chunked body without h11, from a chunk boundary where h11 holds nothing.
 
@@ -692,9 +786,15 @@ class ClientConnection:
             else:
                 left = int(data[pos:line_end], 16)
             if not left:
-                # The last chunk (or a line h11 must judge): h11 takes over from this line.
                 self._chunked = False
                 self._chunk_left = 0
+                if self._pending is not None and data.startswith(b"0\r\n\r\n", pos):
+                    # The plain last chunk, without trailers, of a plain exchange: the end.
+                    if size > pos + 5:
+                        self._dead = True  # bytes beyond the response: never trust it again
+                    self._complete(events)
+                    return events
+                # The last chunk (or a line h11 must judge): h11 takes over from this line.
                 events.extend(self.receive_data(data[pos:]))
                 return events
             pos = line_end + 2
@@ -747,12 +847,15 @@ class ClientConnection:
             raw = headers.raw_items()
             fields = tuple([(n.decode("latin-1"), v.decode("latin-1")) for n, v in raw])
         if len(fields) > self._max_header_count:
-            self._phase = _ERROR
-            raise ConnectionError(
-                f"Response head has {len(fields)} header fields, more than the limit of "
-                f"{self._max_header_count}"
-            )
+            self._too_many_fields(len(fields))
         return fields
+
+    def _too_many_fields(self, count: int) -> NoReturn:
+        self._phase = _ERROR
+        raise ConnectionError(
+            f"Response head has {count} header fields, more than the limit of "
+            f"{self._max_header_count}"
+        )
 
     def _start(self, event: h11.Response | h11.InformationalResponse) -> ResponseStarted:
         fields = self._fields(event.headers)

@@ -15,6 +15,10 @@ So they all live here, and :data:`ENABLED` turns them all off at once:
   and turns them off if anything is missing or behaves differently from what the core relies
   on; ``protocol.connection`` then runs whole responses through the core both ways and compares.
 
+The same switch turns off the plain lane (``protocol.connection``: a repeated plain request
+sent, and its response head parsed, by the core without h11), so that a run with the switch
+off exercises h11's public API for everything.
+
 With :data:`ENABLED` False the core uses only h11's public API: slower, same results.
 Nothing here is touched unless :data:`ENABLED` is True, so another h11 still imports and works.
 """

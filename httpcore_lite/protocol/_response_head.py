@@ -1,0 +1,93 @@
+"""
+The plain response head, parsed by the core itself: what h11 would accept, or nothing.
+
+Nearly every response a kept-alive client reads is the same plain shape: ``HTTP/1.1``, a final
+status, well-formed fields, a ``Content-Length`` or a chunked body. For that shape h11's
+parser, its event validation and its state machine all give a foregone answer, at a cost
+larger than the rest of the core's work on a small response. :func:`parse_plain_head` gives the
+same answer directly, in a few C-level passes over the head.
+
+It never judges anything it does not accept: whatever is unusual (another HTTP version, an
+interim status, a folded or malformed line, a bare LF, a repeated or odd ``Content-Length``,
+a ``Transfer-Encoding`` other than exactly ``chunked``, a body framed by the connection's
+close) gives None, and h11 parses the same bytes from the start, with its own errors. So the
+set of heads accepted here is a subset of h11's, and for each of them the result is h11's:
+the same status, reason, fields (wire case and order, values stripped of surrounding spaces
+and tabs), body framing and keep-alive. ``tests/protocol/test_response_head.py`` holds both
+parsers to that over generated and mutated heads.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TypeAlias
+
+__all__ = ["CHUNKED", "PlainHead", "parse_plain_head"]
+
+#: ``length`` of a chunked body in a :data:`PlainHead`.
+CHUNKED = -1
+
+#: (status code, reason, fields, body length or :data:`CHUNKED`, keep-alive)
+PlainHead: TypeAlias = tuple[int, str, tuple[tuple[str, str], ...], int, bool]
+
+# h11's grammar (RFC 9110/9112), rewritten so that each line has one way to match:
+# OWS, field-content and OWS in a row are any run of spaces, tabs, visible characters and
+# obs-text, so a field line is a token, a colon and that run: no backtracking on spaces.
+# The reason phrase is the same run (status_line in h11's _abnf).
+_STATUS_LINE = re.compile(rb"HTTP/1\.1 ([0-9]{3})(?: ([^\x00\n\v\f\r]*))?\r\n")
+_FIELD_LINES = re.compile(rb"(?:[-!#$%&'*+.^_`|~0-9a-zA-Z]+:[^\x00\n\v\f\r]*\r\n)*")
+
+# h11 reads Content-Length values of up to 20 digits; an int of 18 digits is always exact.
+_MAX_LENGTH_DIGITS = 18
+
+
+def parse_plain_head(data: bytes, end: int, method: bytes) -> PlainHead | None:
+    """Parse the head ``data[:end + 4]`` (``end`` is where its blank line starts), or None.
+
+    ``method`` is the request's: a response to ``HEAD`` has no body whatever it says.
+    """
+    status_line = _STATUS_LINE.match(data)
+    if status_line is None:
+        return None
+    start = status_line.end()
+    stop = end + 2  # the last field line's CRLF included
+    if start < stop and _FIELD_LINES.fullmatch(data, start, stop) is None:
+        return None
+    status = int(status_line.group(1))
+    if status < 200:
+        return None  # interim responses and 101: h11 and the core's cycle rules handle them
+    reason = status_line.group(2)
+    fields: tuple[tuple[str, str], ...] = ()
+    length = -2  # none seen
+    keep_alive = True
+    if start < stop:
+        pairs = []
+        for line in data[start:end].decode("latin-1").split("\r\n"):
+            name, _, value = line.partition(":")
+            value = value.strip(" \t")
+            pairs.append((name, value))
+            first = name[0]
+            if first in "cCtT":  # only these three names decide anything here
+                lower = name.lower()
+                if lower == "content-length":
+                    if (
+                        length != -2
+                        or not value.isdecimal()
+                        or not value.isascii()
+                        or len(value) > _MAX_LENGTH_DIGITS
+                    ):
+                        return None  # repeated, listed, odd, or after Transfer-Encoding
+                    length = int(value)
+                elif lower == "transfer-encoding":
+                    if length != -2 or value != "chunked":
+                        return None  # repeated, not plain chunked, or after Content-Length
+                    length = CHUNKED
+                elif lower == "connection":
+                    if "close" in [token.strip(" \t").lower() for token in value.split(",")]:
+                        keep_alive = False
+        fields = tuple(pairs)
+    if status in (204, 304) or method == b"HEAD":
+        length = 0
+    elif length == -2:
+        return None  # a body delimited by the connection's close: h11 frames that
+    return status, "" if reason is None else reason.decode("latin-1"), fields, length, keep_alive
