@@ -37,6 +37,8 @@ PlainHead: TypeAlias = tuple[int, str, tuple[tuple[str, str], ...], int, bool]
 _STATUS_LINE = re.compile(rb"HTTP/1\.1 ([0-9]{3})(?: ([^\x00\n\v\f\r]*))?\r\n")
 _FIELD_LINES = re.compile(rb"(?:[-!#$%&'*+.^_`|~0-9a-zA-Z]+:[^\x00\n\v\f\r]*\r\n)*")
 
+_NONE = -2  # no framing header
+
 # h11 reads Content-Length values of up to 20 digits; an int of 18 digits is always exact.
 _MAX_LENGTH_DIGITS = 18
 
@@ -57,37 +59,36 @@ def parse_plain_head(data: bytes, end: int, method: bytes) -> PlainHead | None:
     if status < 200:
         return None  # interim responses and 101: h11 and the core's cycle rules handle them
     reason = status_line.group(2)
-    fields: tuple[tuple[str, str], ...] = ()
-    length = -2  # none seen
-    keep_alive = True
     if start < stop:
-        pairs = []
-        for line in data[start:end].decode("latin-1").split("\r\n"):
-            name, _, value = line.partition(":")
-            value = value.strip(" \t")
-            pairs.append((name, value))
-            first = name[0]
-            if first in "cCtT":  # only these three names decide anything here
-                lower = name.lower()
-                if lower == "content-length":
-                    if (
-                        length != -2
-                        or not value.isdecimal()
-                        or not value.isascii()
-                        or len(value) > _MAX_LENGTH_DIGITS
-                    ):
-                        return None  # repeated, listed, odd, or after Transfer-Encoding
-                    length = int(value)
-                elif lower == "transfer-encoding":
-                    if length != -2 or value != "chunked":
-                        return None  # repeated, not plain chunked, or after Content-Length
-                    length = CHUNKED
-                elif lower == "connection":
-                    if "close" in [token.strip(" \t").lower() for token in value.split(",")]:
-                        keep_alive = False
-        fields = tuple(pairs)
+        pairs = [line.partition(":") for line in data[start:end].decode("latin-1").split("\r\n")]
+        fields = tuple([(name, value.strip(" \t")) for name, _, value in pairs])
+        names = [name.lower() for name, _, _ in pairs]
+    else:
+        fields = ()
+        names = []
+    length = _NONE
+    if "content-length" in names:
+        if names.count("content-length") > 1 or "transfer-encoding" in names:
+            return None  # repeated, or both framings: h11 rules on it
+        value = fields[names.index("content-length")][1]
+        if not value.isdecimal() or not value.isascii() or len(value) > _MAX_LENGTH_DIGITS:
+            return None  # a list, a sign, other digits or too many: h11 rules on it
+        length = int(value)
+    elif "transfer-encoding" in names:
+        if names.count("transfer-encoding") > 1 or fields[names.index("transfer-encoding")][1] != (
+            "chunked"
+        ):
+            return None  # repeated, or not exactly chunked: h11 rules on it
+        length = CHUNKED
+    keep_alive = True
+    if "connection" in names:
+        for (_, value), name in zip(fields, names, strict=True):
+            if name == "connection" and "close" in [
+                token.strip(" \t").lower() for token in value.split(",")
+            ]:
+                keep_alive = False
     if status in (204, 304) or method == b"HEAD":
         length = 0
-    elif length == -2:
+    elif length == _NONE:
         return None  # a body delimited by the connection's close: h11 frames that
     return status, "" if reason is None else reason.decode("latin-1"), fields, length, keep_alive

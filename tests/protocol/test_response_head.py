@@ -247,6 +247,26 @@ def test_a_plain_head_is_accepted_with_its_framing() -> None:
 
 
 @pytest.mark.parametrize(
+    "field",
+    [
+        b"Connection: \xa0close",  # no close token for h11: NBSP is not whitespace in HTTP
+        b"Connection: keep-alive,\x85close",
+        b"Connection: x ,\tCLOSE ",
+        b"X-A: \x1fkept\x1c",
+        b"X-A: \xa0 kept \xa0",
+        b"Content-Length: 0005",
+    ],
+)
+def test_edge_values_read_as_h11_reads_them(field: bytes) -> None:
+    head = b"HTTP/1.1 200 OK\r\n" + field + b"\r\nTransfer-Encoding: chunked\r\n\r\n"
+    if field.startswith(b"Content-Length"):
+        head = head.replace(b"Transfer-Encoding: chunked\r\n", b"")
+    ours = parse_plain_head(head, len(head) - 4, b"GET")
+    assert ours is not None
+    assert (ours[0], ours[1], ours[2], ours[4]) == h11_head(head, b"GET")
+
+
+@pytest.mark.parametrize(
     "head",
     [
         b"HTTP/1.0 200 OK\r\nContent-Length: 5\r\n\r\n",
