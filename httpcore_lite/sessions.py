@@ -456,6 +456,8 @@ class Session(SessionRedirectMixin):
         :param params: (optional) Dictionary, list of tuples or bytes for the query string.
         :param \*\*kwargs: Optional arguments that ``request`` takes.
         """
+        if not kwargs:  # (the usual call: no dict of options to fill and unpack)
+            return self.request("GET", url, params)
         kwargs.setdefault("allow_redirects", True)
         return self.request("GET", url, params=params, **kwargs)
 
