@@ -15,6 +15,7 @@ two requests takes effect on the second), and skip cookie-jar work when there ar
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Mapping, MutableMapping
 from datetime import timedelta
@@ -87,6 +88,7 @@ __all__ = [
 
 # Session._cookies before the session's jar is made (None is a value users may assign).
 _NO_JAR: Any = object()
+_NEW_JAR_LOCK = threading.Lock()
 
 #: The clock behind ``Response.elapsed``: monotonic and high resolution on every platform.
 preferred_clock = perf_counter
@@ -256,7 +258,12 @@ class Session(SessionRedirectMixin):
         """
         jar = self._cookies
         if jar is _NO_JAR:
-            jar = self._cookies = cookiejar_from_dict(None)
+            # Under a lock: threads sharing a new session must all get the one jar, or the
+            # cookies stored into a jar that lost the race would be lost with it.
+            with _NEW_JAR_LOCK:
+                jar = self._cookies
+                if jar is _NO_JAR:
+                    jar = self._cookies = cookiejar_from_dict(None)
         return jar
 
     @cookies.setter

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import pickle
+import threading
+import time
 import uuid
 
 import pytest
@@ -246,3 +248,27 @@ def test_session_cookie_jar_survives_pickling() -> None:
     clone = pickle.loads(pickle.dumps(s))
     assert clone.cookies.get("flavour") == "oat"
     assert pickle.loads(pickle.dumps(sessions.Session())).cookies.get("flavour") is None
+
+
+def test_threads_sharing_a_new_session_get_one_cookie_jar(monkeypatch) -> None:
+    made = sessions.cookiejar_from_dict
+
+    def slow(*args, **kwargs):
+        time.sleep(0.01)  # (widens the window in which a second jar could be made)
+        return made(*args, **kwargs)
+
+    monkeypatch.setattr(sessions, "cookiejar_from_dict", slow)
+    s = sessions.Session()
+    start = threading.Barrier(8)
+    seen = []
+
+    def first_use() -> None:
+        start.wait()
+        seen.append(s.cookies)
+
+    threads = [threading.Thread(target=first_use) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(seen) == 8 and all(jar is seen[0] for jar in seen)
