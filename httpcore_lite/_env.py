@@ -141,8 +141,12 @@ _RACY_SECONDS = 2.0
 #: Seconds during which the home netrc lookup of one home directory is not repeated: a file
 #: created, changed or removed there is noticed by the first request after that (no restart).
 NETRC_RECHECK_INTERVAL = 1.0
-# [$HOME as read, the answer of _find_home_netrc, monotonic time of the next check]
-_home_netrc_last: list[Any] = [None, None, 0.0]
+# [$HOME as read, the answer of _find_home_netrc, monotonic time of the next check, the bytes
+# object behind $HOME in os.environ's mapping then (None when it could not be read directly)]
+_home_netrc_last: list[Any] = [None, None, 0.0, None]
+# The encoded names of NETRC and HOME in the mapping behind the startup os.environ (POSIX).
+_NETRC_KEY = _STARTUP_ENVIRON.encodekey("NETRC") if _POSIX_ENVIRON else None
+_HOME_KEY = _STARTUP_ENVIRON.encodekey("HOME") if _POSIX_ENVIRON else None
 
 
 def _home_netrc() -> Optional[tuple[str, os.stat_result]]:
@@ -158,8 +162,32 @@ def _home_netrc() -> Optional[tuple[str, os.stat_result]]:
     if home is not None and home == last[0] and now < last[2]:
         return last[1]
     found = _find_home_netrc(home)
-    _home_netrc_last[:] = [home, found, now + NETRC_RECHECK_INTERVAL]
+    data = getattr(os.environ, "_data", None)
+    raw = data.get(_HOME_KEY) if type(data) is dict and home is not None else None
+    _home_netrc_last[:] = [home, found, now + NETRC_RECHECK_INTERVAL, raw]
     return found
+
+
+def _no_netrc_yet() -> bool:
+    """True when, at no cost, the answer is known to be "no netrc": $NETRC unset, $HOME the
+    very value (the same object in os.environ's mapping) that the last home lookup found no
+    netrc under, within its recheck interval. False means "look" (get_netrc_auth's full path).
+
+    Runs on every request of a session that has no auth: one dict lookup per variable, no str
+    decoding, no stat.
+    """
+    env: Any = os.environ
+    data = getattr(env, "_data", None)
+    if type(data) is not dict or env is not _STARTUP_ENVIRON:
+        return False
+    last = _home_netrc_last
+    return (
+        last[1] is None
+        and _NETRC_KEY not in data
+        and last[3] is not None
+        and data.get(_HOME_KEY) is last[3]
+        and time.monotonic() < last[2]
+    )
 
 
 def _find_home_netrc(home: Optional[str]) -> Optional[tuple[str, os.stat_result]]:
@@ -219,6 +247,8 @@ def get_netrc_auth(url: str, raise_errors: bool = False) -> Optional[tuple[str, 
 
     :param raise_errors: re-raise netrc parse errors and ``OSError`` instead of returning ``None``.
     """
+    if _no_netrc_yet():
+        return None
     netrc_file = getenv("NETRC")
     if netrc_file is not None:
         netrc_path = os.path.expanduser(netrc_file)

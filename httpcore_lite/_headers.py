@@ -257,13 +257,17 @@ def default_user_agent(name: str = "httpcore_lite") -> str:
 
 
 def default_headers() -> CaseInsensitiveDict:
-    """The headers a new Session starts with."""
-    # from_fields fills the store directly: MutableMapping.update costs more than the rest of it.
-    return CaseInsensitiveDict.from_fields(
-        (
-            ("User-Agent", default_user_agent()),
-            ("Accept-Encoding", DEFAULT_ACCEPT_ENCODING),
-            ("Accept", "*/*"),
-            ("Connection", "keep-alive"),
-        )
+    """The headers a new Session starts with (a fresh mapping each time: sessions change
+    theirs)."""
+    # A copy of one mapping built at import: a store copy costs a fraction of building it.
+    return _DEFAULT_HEADERS.copy()
+
+
+_DEFAULT_HEADERS = CaseInsensitiveDict.from_fields(
+    (
+        ("User-Agent", default_user_agent()),
+        ("Accept-Encoding", DEFAULT_ACCEPT_ENCODING),
+        ("Accept", "*/*"),
+        ("Connection", "keep-alive"),
     )
+)

@@ -125,6 +125,22 @@ _KNOWN_METHODS = frozenset(
 )
 
 
+def validated_copy(headers: CaseInsensitiveDict[Any]) -> Optional[CaseInsensitiveDict[str]]:
+    """A copy of ``headers`` when every field is a pair of str already known to be valid, else
+    None.
+
+    That copy is what :meth:`PreparedRequest.prepare_headers` makes of such a mapping, without
+    the per-key lookups of the generic ``items()`` view: a session sends the same few headers on
+    every request. None means only "not known cheaply" (a value that is None or bytes, a field
+    not seen before): the caller then takes the full path, which checks and remembers.
+    """
+    valid = _VALID_HEADERS
+    for header in headers.fields():
+        if type(header[0]) is not str or type(header[1]) is not str or header not in valid:
+            return None
+    return headers.copy()
+
+
 # ---------------------------------------------------------------------------------------------
 # Mixins
 # ---------------------------------------------------------------------------------------------
@@ -504,20 +520,14 @@ class PreparedRequest(RequestEncodingMixin, RequestHooksMixin):
         :raises InvalidHeader: a name or value holding CR, LF or NUL, a value starting with
             whitespace, or a value that is neither str nor bytes.
         """
-        valid = _VALID_HEADERS
         if headers and type(headers) is CaseInsensitiveDict:
             # The session's headers (merge_setting hands them over as they are when the request
-            # adds none): they already hold each (name, value) pair this loop would store, so
-            # when every pair is a str pair known to be valid, a copy is the same result without
-            # the per-key lookups of the generic items() view.
-            for header in headers.fields():
-                if type(header[0]) is not str or type(header[1]) is not str:
-                    break
-                if header not in valid:
-                    break
-            else:
-                self.headers = headers.copy()
+            # adds none): usually a copy is the whole job.
+            copied = validated_copy(headers)
+            if copied is not None:
+                self.headers = copied
                 return
+        valid = _VALID_HEADERS
         hdrs: CaseInsensitiveDict[str]
         self.headers = hdrs = CaseInsensitiveDict()
         if headers:

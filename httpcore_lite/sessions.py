@@ -15,6 +15,7 @@ two requests takes effect on the second), and skip cookie-jar work when there ar
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Mapping, MutableMapping
 from datetime import timedelta
@@ -49,6 +50,7 @@ from .models import (  # noqa: F401  (REDIRECT_STATI re-exported, as requests do
     PreparedRequest,
     Request,
     Response,
+    validated_copy,
 )
 from .redirects import SessionRedirectMixin
 from .status_codes import codes  # noqa: F401  (re-exported, as requests does)
@@ -83,6 +85,10 @@ __all__ = [
     "merge_setting",
     "session",
 ]
+
+# Session._cookies before the session's jar is made (None is a value users may assign).
+_NO_JAR: Any = object()
+_NEW_JAR_LOCK = threading.Lock()
 
 #: The clock behind ``Response.elapsed``: monotonic and high resolution on every platform.
 preferred_clock = perf_counter
@@ -210,8 +216,8 @@ class Session(SessionRedirectMixin):
     cert: CertType
     max_redirects: int
     trust_env: bool
-    cookies: RequestsCookieJar
     adapters: MutableMapping[str, BaseAdapter]
+    _cookies: Any = _NO_JAR
 
     def __init__(self) -> None:
         #: A case-insensitive dictionary of headers sent with every request of this session.
@@ -235,13 +241,39 @@ class Session(SessionRedirectMixin):
         self.max_redirects = DEFAULT_REDIRECT_LIMIT
         #: Trust the environment: proxy variables, CA bundle variables, .netrc.
         self.trust_env = True
-        #: All cookies currently held by this session (a RequestsCookieJar by default; any
-        #: http.cookiejar.CookieJar works).
-        self.cookies = cookiejar_from_dict(None)  # (an empty jar: nothing to scan or copy)
+        # The jar behind ``cookies``, made on first use (see there).
+        self._cookies: Any = _NO_JAR
         # Default connection adapters.
         self.adapters = OrderedDict()
         self.mount("https://", HTTPAdapter())
         self.mount("http://", HTTPAdapter())
+
+    @property
+    def cookies(self) -> RequestsCookieJar:
+        """All cookies currently held by this session (a RequestsCookieJar by default; any
+        http.cookiejar.CookieJar may be assigned).
+
+        The jar is made when first asked for: a session whose requests neither send nor
+        receive a cookie (a one-shot ``requests.get``, most API clients) never builds one.
+        """
+        jar = self._cookies
+        if jar is _NO_JAR:
+            # Under a lock: threads sharing a new session must all get the one jar, or the
+            # cookies stored into a jar that lost the race would be lost with it.
+            with _NEW_JAR_LOCK:
+                jar = self._cookies
+                if jar is _NO_JAR:
+                    jar = self._cookies = cookiejar_from_dict(None)
+        return jar
+
+    @cookies.setter
+    def cookies(self, value: RequestsCookieJar) -> None:
+        self._cookies = value
+
+    def _no_cookies(self) -> bool:
+        """True when the session certainly holds no cookie (its jar not made yet, or empty)."""
+        jar = self._cookies
+        return jar is _NO_JAR or jar_is_empty(jar)
 
     def __enter__(self) -> Session:
         return self
@@ -258,7 +290,7 @@ class Session(SessionRedirectMixin):
         """
         cookies = request.cookies
         merged_cookies: Any
-        if not cookies and jar_is_empty(self.cookies):
+        if not cookies and self._no_cookies():
             # Nothing to merge: the PreparedRequest starts with an empty jar of its own.
             merged_cookies = None
         else:
@@ -293,6 +325,39 @@ class Session(SessionRedirectMixin):
             cookies=merged_cookies,
             hooks=merge_hooks(request.hooks, self.hooks),
         )
+        return p
+
+    def _prepare_bare(self, method: str, url: str) -> PreparedRequest | None:
+        """``prepare_request(Request(method, url))`` when the session's settings make that
+        cheap to know, else None (the caller then takes that very path).
+
+        The session must have no params, no auth, no cookies and no response hooks, and its
+        headers must all be str pairs already validated. Then merging adds nothing to them,
+        and the steps of ``PreparedRequest.prepare`` that are left are taken here in its order.
+        """
+        hooks = self.hooks
+        if (
+            self.params
+            or self.auth is not None
+            or not (hooks is None or hooks.get("response") == [])
+            or not self._no_cookies()
+        ):
+            return None
+        headers = self.headers
+        if type(headers) is not CaseInsensitiveDict:
+            return None
+        copied = validated_copy(headers)
+        if copied is None:
+            return None
+        # Environment's basic authentication (no auth was set explicitly).
+        auth = get_netrc_auth(url) if self.trust_env else None
+        p = PreparedRequest()
+        p.prepare_method(method)
+        p.prepare_url(url, None)
+        p.headers = copied
+        p.prepare_cookies(None)
+        p.prepare_body(None, None)
+        p.prepare_auth(auth, url)
         return p
 
     def request(
@@ -347,19 +412,35 @@ class Session(SessionRedirectMixin):
             url = url.decode("utf-8")
         if isinstance(method, bytes):
             method = method.decode("ascii")
-        req = Request(
-            method=method.upper(),
-            url=url,
-            headers=headers,
-            files=files,
-            data=data or {},
-            json=json,
-            params=params or {},
-            auth=auth,
-            cookies=cookies,
-            hooks=hooks,
-        )
-        prep = self.prepare_request(req)
+        prep = None
+        if (
+            params is None
+            and data is None
+            and headers is None
+            and cookies is None
+            and files is None
+            and auth is None
+            and hooks is None
+            and json is None
+            and type(self).prepare_request is Session.prepare_request
+        ):
+            # The request brings nothing of its own (the usual GET): often prepared straight
+            # from the session's settings, without the Request a subclass would be handed.
+            prep = self._prepare_bare(method.upper(), url)
+        if prep is None:
+            req = Request(
+                method=method.upper(),
+                url=url,
+                headers=headers,
+                files=files,
+                data=data or {},
+                json=json,
+                params=params or {},
+                auth=auth,
+                cookies=cookies,
+                hooks=hooks,
+            )
+            prep = self.prepare_request(req)
         settings = self.merge_environment_settings(
             prep.url or "", proxies or {}, stream, verify, cert
         )
@@ -382,6 +463,8 @@ class Session(SessionRedirectMixin):
         :param params: (optional) Dictionary, list of tuples or bytes for the query string.
         :param \*\*kwargs: Optional arguments that ``request`` takes.
         """
+        if not kwargs:  # (the usual call: no dict of options to fill and unpack)
+            return self.request("GET", url, params)
         kwargs.setdefault("allow_redirects", True)
         return self.request("GET", url, params=params, **kwargs)
 

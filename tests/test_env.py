@@ -107,6 +107,21 @@ class TestNetrc:
         monkeypatch.setenv("HOME", str(first))
         assert utils.get_netrc_auth("http://example.com/") == ("a", "p")
 
+    def test_netrc_variable_set_within_the_interval_takes_effect(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.delenv("NETRC", raising=False)
+        monkeypatch.setenv("HOME", str(tmp_path))
+        # the second call is answered from the last home lookup (no netrc there)
+        assert utils.get_netrc_auth("http://example.com/") is None
+        assert utils.get_netrc_auth("http://example.com/") is None
+        path = tmp_path / "elsewhere"
+        path.write_text("machine example.com login n password p\n")
+        monkeypatch.setenv("NETRC", str(path))
+        assert utils.get_netrc_auth("http://example.com/") == ("n", "p")
+        monkeypatch.delenv("NETRC")
+        assert utils.get_netrc_auth("http://example.com/") is None
+
     def test_home_lookup_cached_by_directory_mtime(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
