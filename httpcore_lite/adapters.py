@@ -89,6 +89,11 @@ DEFAULT_POOL_TIMEOUT = None
 
 _ORIGIN_CACHE_SIZE = 256
 
+#: (origin of a URL, verify, cert) -> the pool key of a direct connection. Shared by every
+#: adapter: a key depends on nothing else, and a one-shot ``get`` makes a new adapter whose
+#: first request would otherwise parse the URL's origin again. Cleared when full.
+_POOL_KEYS: dict[tuple[Any, Any, Any], PoolKey] = {}
+
 
 def _freeze(value: Any) -> Any:
     """A hashable form of ``verify``/``cert`` values for pool keys."""
@@ -194,7 +199,6 @@ class HTTPAdapter(BaseAdapter):
         self._pool_block = pool_block
         self._backend = backend
         self._tls_resumption = tls_resumption
-        self._keys: dict[tuple[Any, Any, Any], PoolKey] = {}
         self._lock = threading.Lock()
         self._note_overrides()
         self._init_or_defer_poolmanager()
@@ -246,7 +250,6 @@ class HTTPAdapter(BaseAdapter):
         self.proxy_manager = {}
         self.config = {}
         self._backend = None
-        self._keys = {}
         self._lock = threading.Lock()
         self._note_overrides()
         for attr, value in state.items():
@@ -465,14 +468,14 @@ class HTTPAdapter(BaseAdapter):
         match = ORIGIN_RE.match(url)
         cache_key = (match.group(0) if match is not None else url, verify, cert)
         try:
-            key = self._keys.get(cache_key)
+            key = _POOL_KEYS.get(cache_key)
         except TypeError:  # an unhashable verify/cert value (a list): build the key each time
             return manager.connection_from_key(self._pool_key(url, verify, cert, None))
         if key is None:
             key = self._pool_key(url, verify, cert, None)
-            if len(self._keys) >= _ORIGIN_CACHE_SIZE:
-                self._keys.clear()
-            self._keys[cache_key] = key
+            if len(_POOL_KEYS) >= _ORIGIN_CACHE_SIZE:
+                _POOL_KEYS.clear()
+            _POOL_KEYS[cache_key] = key
         return manager.connection_from_key(key)
 
     def _pool_key(self, url: str, verify: Any, cert: Any, proxied: Any) -> PoolKey:

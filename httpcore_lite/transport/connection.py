@@ -120,7 +120,8 @@ class HTTPConnection:
         #: The stream was verified against a trusted CA (TLS with verification on).
         self.verified = verified
         #: The process that opened the connection: after a fork only it may use the socket.
-        self.pid = os.getpid()
+        #: (The pool knows it without a system call.)
+        self.pid = os.getpid() if pool is None else pool._pid
 
     # -- one exchange -------------------------------------------------------------------------
 

@@ -126,6 +126,8 @@ class SocketStream(NetworkStream):
             from .tls_stream import TLSStream
 
             return TLSStream(self, ssl_context, hostname, session).handshake(timeout)
+        # wrap_socket gives the TLS socket the plain one's timeout (and do_handshake sets it
+        # again): setting it here is the only call needed.
         self._set_timeout(timeout)
         try:
             tls = ssl_context.wrap_socket(
@@ -138,7 +140,6 @@ class SocketStream(NetworkStream):
             self.close()
             raise SSLError(exc) from exc
         try:
-            tls.settimeout(timeout)
             tls.do_handshake()
         except TimeoutError as exc:
             tls.close()
@@ -246,9 +247,9 @@ class TCPBackend(NetworkBackend):
             except (OSError, UnicodeError) as exc:  # socket.gaierror, any other resolver failure
                 raise _connect_error(host, port, exc) from exc
         dns_time = time.perf_counter() - resolving
-        options = list(self.default_socket_options)
+        options: Iterable[SocketOption] = self.default_socket_options
         if socket_options:
-            options.extend(socket_options)
+            options = [*options, *socket_options]
         last: Exception | None = None
         for family, socktype, proto, _, address in infos:
             sock = socket.socket(family, socktype, proto)
@@ -290,17 +291,30 @@ def _numeric_address(host: str, port: int) -> Sequence[_AddrInfo] | None:
 
     getaddrinfo makes no system call for a numeric host but still costs microseconds, on every
     new connection to ``127.0.0.1`` or ``[::1]``. Only the strict forms qualify (``127.1`` or a
-    scoped ``fe80::1%eth0`` still go through getaddrinfo, which knows what they mean).
+    scoped ``fe80::1%eth0`` still go through getaddrinfo, which knows what they mean). The
+    answer depends on nothing but the text, so it is kept (names are not: DNS answers change).
     """
     if not host or not (host[-1].isdigit() or ":" in host):
         return None
+    key = (host, port)
+    known = _numeric_cache.get(key)
+    if known is not None:
+        return known
     for family, address in ((socket.AF_INET, (host, port)), (socket.AF_INET6, (host, port, 0, 0))):
         try:
             socket.inet_pton(family, host)
         except (OSError, ValueError):
             continue
-        return [(family, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", address)]
+        infos: list[_AddrInfo] = [(family, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", address)]
+        if len(_numeric_cache) >= 64:
+            _numeric_cache.clear()
+        _numeric_cache[key] = infos
+        return infos
     return None
+
+
+#: (IP literal, port) -> what _numeric_address made of it; bounded (cleared when full).
+_numeric_cache: dict[tuple[str, int], list[_AddrInfo]] = {}
 
 
 def _connect_unix(path: str, timeout: float | None) -> NetworkStream:
