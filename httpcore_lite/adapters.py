@@ -54,7 +54,7 @@ from .transport.pool import ConnectionPool, PoolKey, PoolManager, PoolStats
 from .transport.proxy import basic_proxy_auth, parse_proxy_url, with_default_scheme
 from .transport.raw import RawResponse
 from .transport.retry import Retry
-from .transport.timeout import Deadline, Timeout
+from .transport.timeout import NO_DEADLINE, Deadline, Timeout
 from .transport.tls import ca_is_directory
 
 __all__ = [
@@ -631,7 +631,7 @@ class HTTPAdapter(BaseAdapter):
             self.add_headers(
                 request, stream=stream, timeout=timeout, verify=verify, cert=cert, proxies=proxies
             )
-        clock = Timeout.from_value(timeout).start()
+        clock = NO_DEADLINE if timeout is None else Timeout.from_value(timeout).start()
         if https and verify is False:
             warnings.warn(
                 f"Unverified HTTPS request is being made to host '{pool.host}'. Adding "

@@ -266,20 +266,25 @@ class ConnectionPool:
 
     def acquire(self, clock: Deadline, fresh: bool = False) -> tuple[HTTPConnection, bool]:
         """A connection for one request, and whether it was reused from the idle set."""
+        if not fresh:
+            # The common case first: an idle connection is there (see _checkout).
+            with self._lock:
+                idle = self._idle
+                conn = idle.pop() if idle else None
+                if conn is not None:
+                    self.in_use += 1
+                    self.reused += 1
+            if conn is not None:
+                if not conn.is_stale():
+                    return conn, True
+                self._discard_stale(conn)
         while True:
             conn, reused = self._checkout(clock, fresh)
             if conn is None:
                 break
             if not conn.is_stale():
                 return conn, True
-            conn.close()
-            with self._lock:
-                self._count -= 1
-                self.in_use -= 1
-                self.reused -= 1
-                self.discarded += 1
-                if self._waiters:
-                    self._wake()
+            self._discard_stale(conn)
         try:
             conn = self.connect(clock)
         except BaseException:
@@ -291,6 +296,17 @@ class ConnectionPool:
                     self._wake()
             raise
         return conn, False
+
+    def _discard_stale(self, conn: HTTPConnection) -> None:
+        """An idle connection taken by :meth:`acquire` showed activity: close and uncount it."""
+        conn.close()
+        with self._lock:
+            self._count -= 1
+            self.in_use -= 1
+            self.reused -= 1
+            self.discarded += 1
+            if self._waiters:
+                self._wake()
 
     def release(self, conn: HTTPConnection) -> None:
         """Take back a connection whose response ended cleanly."""
@@ -534,10 +550,21 @@ class PoolManager:
 
     def connection_from_key(self, key: PoolKey) -> ConnectionPool:
         """The pool for ``key``, created on first use; marks it most recently used."""
+        pools = self.pools
+        pool = pools.get(key)
+        if pool is not None:
+            # The common case needs no lock: each OrderedDict call is atomic, and a pool that
+            # another thread drops from the map meanwhile makes move_to_end fail.
+            try:
+                pools.move_to_end(key)
+            except KeyError:
+                pass
+            else:
+                return pool
         with self._lock:
-            pool = self.pools.get(key)
+            pool = pools.get(key)
             if pool is not None:
-                self.pools.move_to_end(key)
+                pools.move_to_end(key)
                 return pool
             pool = ConnectionPool(
                 key,
