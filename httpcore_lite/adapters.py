@@ -20,6 +20,7 @@ import os
 import threading
 import time
 import warnings
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ._urls import ORIGIN_RE, parse_origin
@@ -104,6 +105,31 @@ def _freeze(value: Any) -> Any:
     return value
 
 
+class _MadeOnFirstRead:
+    """An adapter attribute whose value is made when first read, then kept on the instance.
+
+    A non-data descriptor: once the value is in the instance's ``__dict__`` (made here, or
+    assigned, as ``init_poolmanager`` does), reads find it there and never come back here. Not
+    a ``__getattr__``: that runs only after a failed lookup has raised and caught an
+    AttributeError, which costs more than making the default Retry.
+    """
+
+    def __init__(self, make: Callable[[Any], Any]) -> None:
+        self._make = make
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        if "_lock" not in instance.__dict__:  # not initialised (being unpickled): no value yet
+            raise AttributeError(
+                f"{type(instance).__name__!r} object has no attribute {self._name!r}"
+            )
+        return self._make(instance)
+
+
 class BaseAdapter:
     """The Base Transport Adapter"""
 
@@ -183,7 +209,7 @@ class HTTPAdapter(BaseAdapter):
         if isinstance(max_retries, Retry):
             self.max_retries = max_retries
         elif max_retries == DEFAULT_RETRIES and isinstance(max_retries, int):
-            pass  # Retry(0, read=False), made on first use (see __getattr__)
+            pass  # Retry(0, read=False), made on first use (see _MadeOnFirstRead)
         elif isinstance(max_retries, (bool, int)) or max_retries is None:
             self.max_retries = Retry.from_int(max_retries)
         else:
@@ -214,21 +240,21 @@ class HTTPAdapter(BaseAdapter):
             )
 
     if not TYPE_CHECKING:
+        poolmanager = _MadeOnFirstRead(lambda adapter: adapter._first_poolmanager())
+        # The default, made when first read: most sessions never use one of their two adapters.
+        # (setdefault: two threads asking at once get the same object.)
+        max_retries = _MadeOnFirstRead(
+            lambda adapter: adapter.__dict__.setdefault("max_retries", Retry(0, read=False))
+        )
 
-        def __getattr__(self, name: str) -> Any:
-            # Only called for a missing attribute: free once the value exists.
-            if name == "max_retries" and "_lock" in self.__dict__:
-                # The default, made when first read: most sessions never use one of their two
-                # adapters. (setdefault: two threads asking at once get the same object.)
-                return self.__dict__.setdefault("max_retries", Retry(0, read=False))
-            if name != "poolmanager" or "_lock" not in self.__dict__:
-                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-            with self._lock:  # two threads asking at once must share one manager
-                if "poolmanager" not in self.__dict__:
-                    self.init_poolmanager(
-                        self._pool_connections, self._pool_maxsize, block=self._pool_block
-                    )
-            return self.__dict__["poolmanager"]
+    def _first_poolmanager(self) -> PoolManager:
+        with self._lock:  # two threads asking at once must share one manager
+            if "poolmanager" not in self.__dict__:
+                self.init_poolmanager(
+                    self._pool_connections, self._pool_maxsize, block=self._pool_block
+                )
+        manager: PoolManager = self.__dict__["poolmanager"]
+        return manager
 
     def _note_overrides(self) -> None:
         """Remember which hooks a subclass overrides: the rest are skipped on the hot path."""

@@ -18,6 +18,7 @@ from httpcore_lite.adapters import BaseAdapter, HTTPAdapter, Retry, Timeout
 from httpcore_lite.exceptions import InvalidProxyURL, ReadTimeout
 from httpcore_lite.models import Request
 from httpcore_lite.transport.backends import MemoryBackend, UnixBackend
+from httpcore_lite.transport.pool import PoolManager
 from httpcore_lite.transport.raw import RawResponse
 
 OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nok"
@@ -176,6 +177,22 @@ def test_default_retry_is_made_on_first_read():
     assert adapter.max_retries is retries
     assert HTTPAdapter().max_retries is not retries  # each adapter has its own, as in requests
     assert "max_retries" in vars(HTTPAdapter(max_retries=3))
+
+
+def test_values_set_before_the_first_read_win():
+    """A subclass's class attribute, or a manager assigned before first use, is what is read:
+    the default is only made when nothing else answers."""
+    mine = Retry(4)
+
+    class Fixed(HTTPAdapter):
+        max_retries = mine
+
+    assert Fixed().max_retries is mine
+    adapter = HTTPAdapter()
+    manager = PoolManager(num_pools=2)
+    adapter.poolmanager = manager
+    assert adapter.poolmanager is manager
+    assert "max_retries" not in vars(adapter)
 
 
 def test_overridden_init_poolmanager_runs_at_construction():
