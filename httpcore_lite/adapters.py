@@ -191,6 +191,9 @@ class HTTPAdapter(BaseAdapter):
     ]
 
     _tls_resumption = True
+    #: (origin, verify, cert, pool key) of the last direct request: see
+    #: get_connection_with_tls_context.
+    _last_key: tuple[str, Any, Any, PoolKey] | None = None
     #: The pools of direct connections (built on first use unless a subclass overrides
     #: :meth:`init_poolmanager`).
     poolmanager: PoolManager
@@ -490,7 +493,20 @@ class HTTPAdapter(BaseAdapter):
             return manager.connection_from_host(**host_params, pool_kwargs=pool_kwargs)
         if proxy:
             return manager.connection_from_key(self._pool_key(url, verify, cert, request))
-        # The hot path: one dict lookup from (origin, verify, cert) to the pool key.
+        # The hot path: the origin and settings of the previous request again. What ORIGIN_RE
+        # would match is that origin when the URL starts with it and goes on with the path.
+        last = self._last_key
+        if last is not None:
+            origin = last[0]
+            end = len(origin)
+            if (
+                url.startswith(origin)
+                and (len(url) == end or url[end] in "/?#")
+                and verify == last[1]
+                and cert == last[2]
+            ):
+                return manager.connection_from_key(last[3])
+        # Else one dict lookup from (origin, verify, cert) to the pool key.
         match = ORIGIN_RE.match(url)
         cache_key = (match.group(0) if match is not None else url, verify, cert)
         try:
@@ -502,6 +518,7 @@ class HTTPAdapter(BaseAdapter):
             if len(_POOL_KEYS) >= _ORIGIN_CACHE_SIZE:
                 _POOL_KEYS.clear()
             _POOL_KEYS[cache_key] = key
+        self._last_key = (*cache_key, key)
         return manager.connection_from_key(key)
 
     def _pool_key(self, url: str, verify: Any, cert: Any, proxied: Any) -> PoolKey:

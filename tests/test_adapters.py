@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import os
 import pickle
@@ -467,3 +468,29 @@ def test_streamed_response_closed_by_context_manager(httpbin_url):
     ) as response:
         assert response.raw.read(5) and adapter.stats().in_use == 1
     assert adapter.stats().in_use == 0
+
+
+def test_repeated_origin_shortcut_finds_the_pool_the_full_lookup_finds():
+    """The pool of the previous request is reused only for the same origin and settings: a
+    URL that merely starts with the previous origin, or other verify/cert values, is looked up
+    again (compared with a new adapter's first lookup, which has nothing to reuse)."""
+    urls = [
+        "http://a.test/x",
+        "http://a.test.evil/x",
+        "http://a.test:8080/",
+        "http://a.test",
+        "http://a.test?q=1",
+        "http://a.test#frag",
+        "https://a.test/",
+        "https://a.test:4443/",
+        "http://u@a.test/",
+    ]
+    adapter = HTTPAdapter()
+    settings = [(True, None), (True, "/c.pem"), (False, None), ("/ca.pem", None)]
+    for url, (verify, cert) in itertools.product(urls + urls[::-1], settings + settings[::-1]):
+        for _ in range(2):
+            request = prepare("GET", url)
+            pool = adapter.get_connection_with_tls_context(request, verify, cert=cert)
+            expected = HTTPAdapter().get_connection_with_tls_context(request, verify, cert=cert)
+            assert pool.key == expected.key, url
+            assert pool is adapter.poolmanager.connection_from_key(expected.key)
