@@ -188,20 +188,23 @@ class ConnectionPool:
         self.discarded = 0
         self.retried = 0
         self.in_use = 0
-        self._pid = _pid
+        #: The process the pool belongs to (a forked child resets it, see the module doc).
+        self.pid = _pid
         _forkable.add(self)
 
     def _after_fork(self) -> None:
         """In a forked child: forget the parent's connections and locks (see the module doc)."""
+        if self.sessions is not None:
+            self.sessions = SessionCache()  # its lock may have been held by a parent thread
         idle, self._idle = self._idle, []
         for conn in idle:
-            conn.close()  # the child's copy of the fd only: nothing is sent
+            # The child's copy of the fd only: nothing is sent, no TLS session read (the
+            # connection still points at the parent's cache).
+            conn.stream.close()
         self._lock = threading.Lock()
         self._cond = None
         self._waiters = self._count = self.in_use = 0
-        self._pid = _pid
-        if self.sessions is not None:
-            self.sessions = SessionCache()  # its lock may have been held by a parent thread
+        self.pid = _pid
 
     # -- checkout / checkin -------------------------------------------------------------------
 
@@ -310,8 +313,8 @@ class ConnectionPool:
 
     def release(self, conn: HTTPConnection) -> None:
         """Take back a connection whose response ended cleanly."""
-        if conn.pid != self._pid:  # opened before a fork: the parent's socket
-            conn.close()
+        if conn.pid != self.pid:  # opened before a fork: the parent's socket (and cache)
+            conn.stream.close()
             return
         with self._lock:
             self.in_use -= 1
@@ -327,7 +330,7 @@ class ConnectionPool:
 
     def forget(self, conn: HTTPConnection) -> None:
         """A checked-out connection was closed (error, unreusable, or abandoned)."""
-        if conn.pid != self._pid:  # counted by the parent, not here
+        if conn.pid != self.pid:  # counted by the parent, not here
             return
         with self._lock:
             self._count -= 1
