@@ -243,6 +243,29 @@ def test_tls_eof_reads_empty_with_or_without_close_notify(raw_server, ca, notify
         tls.close()
 
 
+def test_tls_bytes_held_by_openssl_make_an_idle_stream_readable(raw_server, ca):
+    """Part of a record read: the rest sits decrypted in OpenSSL, not in the socket, and an
+    idle stream holding it is still not fit for reuse."""
+
+    def one_record_then_silence(tls):
+        tls.recv(100)
+        tls.sendall(b"x" * 200)
+        time.sleep(2)
+
+    srv = _tls_handler_server(raw_server, ca, one_record_then_silence)
+    tls = TCPBackend().connect_tcp("127.0.0.1", srv.port, 2).start_tls(
+        _client_context(ca), "localhost", 2
+    )
+    try:
+        tls.write(b"go", 2)
+        assert tls.read(100, 2) == b"x" * 100
+        assert tls.is_readable()
+        assert tls.read(100, 2) == b"x" * 100
+        assert not tls.is_readable()
+    finally:
+        tls.close()
+
+
 def test_tls_read_timeout_and_use_after_close(raw_server, ca):
     srv = _tls_handler_server(raw_server, ca, lambda tls: time.sleep(2))
     tls = TCPBackend().connect_tcp("127.0.0.1", srv.port, 2).start_tls(

@@ -68,6 +68,7 @@ class SocketStream(NetworkStream):
         "_dns_time",
         "_recv",
         "_sendall",
+        "_pending",
     )
 
     def __init__(self, sock: socket.socket, server_hostname: str | None = None) -> None:
@@ -82,6 +83,8 @@ class SocketStream(NetworkStream):
         self._dns_time: float | None = None
         self._recv: Callable[[int], bytes] = sock.recv
         self._sendall: Callable[[bytes], object] = sock.sendall
+        # Decrypted bytes OpenSSL holds (TLS only): an idle stream with any is not reusable.
+        self._pending: Callable[[], int] | None = sock.pending if self._tls else None  # type: ignore[attr-defined]
         tls_object = getattr(sock, "_sslobj", None) if self._tls else None
         if tls_object is not None and getattr(sock, "suppress_ragged_eofs", False):
             # The TLS object itself: SSLSocket.recv and .sendall are Python layers over its
@@ -90,6 +93,7 @@ class SocketStream(NetworkStream):
             # still applies: the C code waits on the socket with it.
             self._recv = tls_object.read
             self._sendall = _TLSWriter(tls_object.write)
+            self._pending = tls_object.pending
 
     def _set_timeout(self, timeout: float | None) -> None:
         if timeout != self._timeout:
@@ -185,7 +189,8 @@ class SocketStream(NetworkStream):
         if self._closed:
             return True
         sock = self._sock
-        if self._tls and sock.pending():  # type: ignore[attr-defined]
+        pending = self._pending
+        if pending is not None and pending():
             return True
         try:
             if _HAS_POLL:
