@@ -23,6 +23,8 @@ import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import certifi
+
 from ._urls import ORIGIN_RE, parse_origin
 from .exceptions import (
     InvalidHeader,
@@ -352,13 +354,8 @@ class HTTPAdapter(BaseAdapter):
 
         Records the setting on ``conn`` (the pool) under urllib3's attribute names.
         """
-        if url.lower().startswith("https") and verify:
-            if verify is not True:
-                cert_loc = os.fspath(verify)
-            else:
-                import certifi
-
-                cert_loc = certifi.where()
+        if url[:5].lower() == "https" and verify:  # (the scheme, without lowering the URL)
+            cert_loc = os.fspath(verify) if verify is not True else certifi.where()
             if not cert_loc:
                 raise OSError(
                     f"Could not find a suitable TLS CA certificate bundle, invalid path: {cert_loc}"
