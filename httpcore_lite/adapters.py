@@ -20,7 +20,10 @@ import os
 import threading
 import time
 import warnings
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+
+import certifi
 
 from ._urls import ORIGIN_RE, parse_origin
 from .exceptions import (
@@ -54,7 +57,7 @@ from .transport.pool import ConnectionPool, PoolKey, PoolManager, PoolStats
 from .transport.proxy import basic_proxy_auth, parse_proxy_url, with_default_scheme
 from .transport.raw import RawResponse
 from .transport.retry import Retry
-from .transport.timeout import Deadline, Timeout
+from .transport.timeout import NO_DEADLINE, Deadline, Timeout
 from .transport.tls import ca_is_directory
 
 __all__ = [
@@ -89,6 +92,11 @@ DEFAULT_POOL_TIMEOUT = None
 
 _ORIGIN_CACHE_SIZE = 256
 
+#: (origin of a URL, verify, cert) -> the pool key of a direct connection. Shared by every
+#: adapter: a key depends on nothing else, and a one-shot ``get`` makes a new adapter whose
+#: first request would otherwise parse the URL's origin again. Cleared when full.
+_POOL_KEYS: dict[tuple[Any, Any, Any], PoolKey] = {}
+
 
 def _freeze(value: Any) -> Any:
     """A hashable form of ``verify``/``cert`` values for pool keys."""
@@ -97,6 +105,31 @@ def _freeze(value: Any) -> Any:
     if isinstance(value, os.PathLike):
         return os.fspath(value)
     return value
+
+
+class _MadeOnFirstRead:
+    """An adapter attribute whose value is made when first read, then kept on the instance.
+
+    A non-data descriptor: once the value is in the instance's ``__dict__`` (made here, or
+    assigned, as ``init_poolmanager`` does), reads find it there and never come back here. Not
+    a ``__getattr__``: that runs only after a failed lookup has raised and caught an
+    AttributeError, which costs more than making the default Retry.
+    """
+
+    def __init__(self, make: Callable[[Any], Any]) -> None:
+        self._make = make
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        if "_lock" not in instance.__dict__:  # not initialised (being unpickled): no value yet
+            raise AttributeError(
+                f"{type(instance).__name__!r} object has no attribute {self._name!r}"
+            )
+        return self._make(instance)
 
 
 class BaseAdapter:
@@ -160,6 +193,9 @@ class HTTPAdapter(BaseAdapter):
     ]
 
     _tls_resumption = True
+    #: (origin, verify, cert, pool key) of the last direct request: see
+    #: get_connection_with_tls_context.
+    _last_key: tuple[str, Any, Any, PoolKey] | None = None
     #: The pools of direct connections (built on first use unless a subclass overrides
     #: :meth:`init_poolmanager`).
     poolmanager: PoolManager
@@ -178,7 +214,7 @@ class HTTPAdapter(BaseAdapter):
         if isinstance(max_retries, Retry):
             self.max_retries = max_retries
         elif max_retries == DEFAULT_RETRIES and isinstance(max_retries, int):
-            pass  # Retry(0, read=False), made on first use (see __getattr__)
+            pass  # Retry(0, read=False), made on first use (see _MadeOnFirstRead)
         elif isinstance(max_retries, (bool, int)) or max_retries is None:
             self.max_retries = Retry.from_int(max_retries)
         else:
@@ -194,7 +230,6 @@ class HTTPAdapter(BaseAdapter):
         self._pool_block = pool_block
         self._backend = backend
         self._tls_resumption = tls_resumption
-        self._keys: dict[tuple[Any, Any, Any], PoolKey] = {}
         self._lock = threading.Lock()
         self._note_overrides()
         self._init_or_defer_poolmanager()
@@ -210,21 +245,21 @@ class HTTPAdapter(BaseAdapter):
             )
 
     if not TYPE_CHECKING:
+        poolmanager = _MadeOnFirstRead(lambda adapter: adapter._first_poolmanager())
+        # The default, made when first read: most sessions never use one of their two adapters.
+        # (setdefault: two threads asking at once get the same object.)
+        max_retries = _MadeOnFirstRead(
+            lambda adapter: adapter.__dict__.setdefault("max_retries", Retry(0, read=False))
+        )
 
-        def __getattr__(self, name: str) -> Any:
-            # Only called for a missing attribute: free once the value exists.
-            if name == "max_retries" and "_lock" in self.__dict__:
-                # The default, made when first read: most sessions never use one of their two
-                # adapters. (setdefault: two threads asking at once get the same object.)
-                return self.__dict__.setdefault("max_retries", Retry(0, read=False))
-            if name != "poolmanager" or "_lock" not in self.__dict__:
-                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-            with self._lock:  # two threads asking at once must share one manager
-                if "poolmanager" not in self.__dict__:
-                    self.init_poolmanager(
-                        self._pool_connections, self._pool_maxsize, block=self._pool_block
-                    )
-            return self.__dict__["poolmanager"]
+    def _first_poolmanager(self) -> PoolManager:
+        with self._lock:  # two threads asking at once must share one manager
+            if "poolmanager" not in self.__dict__:
+                self.init_poolmanager(
+                    self._pool_connections, self._pool_maxsize, block=self._pool_block
+                )
+        manager: PoolManager = self.__dict__["poolmanager"]
+        return manager
 
     def _note_overrides(self) -> None:
         """Remember which hooks a subclass overrides: the rest are skipped on the hot path."""
@@ -246,7 +281,6 @@ class HTTPAdapter(BaseAdapter):
         self.proxy_manager = {}
         self.config = {}
         self._backend = None
-        self._keys = {}
         self._lock = threading.Lock()
         self._note_overrides()
         for attr, value in state.items():
@@ -320,13 +354,8 @@ class HTTPAdapter(BaseAdapter):
 
         Records the setting on ``conn`` (the pool) under urllib3's attribute names.
         """
-        if url.lower().startswith("https") and verify:
-            if verify is not True:
-                cert_loc = os.fspath(verify)
-            else:
-                import certifi
-
-                cert_loc = certifi.where()
+        if url[:5].lower() == "https" and verify:  # (the scheme, without lowering the URL)
+            cert_loc = os.fspath(verify) if verify is not True else certifi.where()
             if not cert_loc:
                 raise OSError(
                     f"Could not find a suitable TLS CA certificate bundle, invalid path: {cert_loc}"
@@ -461,18 +490,32 @@ class HTTPAdapter(BaseAdapter):
             return manager.connection_from_host(**host_params, pool_kwargs=pool_kwargs)
         if proxy:
             return manager.connection_from_key(self._pool_key(url, verify, cert, request))
-        # The hot path: one dict lookup from (origin, verify, cert) to the pool key.
+        # The hot path: the origin and settings of the previous request again. What ORIGIN_RE
+        # would match is that origin when the URL starts with it and goes on with the path.
+        last = self._last_key
+        if last is not None:
+            origin = last[0]
+            end = len(origin)
+            if (
+                url.startswith(origin)
+                and (len(url) == end or url[end] in "/?#")
+                and verify == last[1]
+                and cert == last[2]
+            ):
+                return manager.connection_from_key(last[3])
+        # Else one dict lookup from (origin, verify, cert) to the pool key.
         match = ORIGIN_RE.match(url)
         cache_key = (match.group(0) if match is not None else url, verify, cert)
         try:
-            key = self._keys.get(cache_key)
+            key = _POOL_KEYS.get(cache_key)
         except TypeError:  # an unhashable verify/cert value (a list): build the key each time
             return manager.connection_from_key(self._pool_key(url, verify, cert, None))
         if key is None:
             key = self._pool_key(url, verify, cert, None)
-            if len(self._keys) >= _ORIGIN_CACHE_SIZE:
-                self._keys.clear()
-            self._keys[cache_key] = key
+            if len(_POOL_KEYS) >= _ORIGIN_CACHE_SIZE:
+                _POOL_KEYS.clear()
+            _POOL_KEYS[cache_key] = key
+        self._last_key = (*cache_key, key)
         return manager.connection_from_key(key)
 
     def _pool_key(self, url: str, verify: Any, cert: Any, proxied: Any) -> PoolKey:
@@ -628,7 +671,7 @@ class HTTPAdapter(BaseAdapter):
             self.add_headers(
                 request, stream=stream, timeout=timeout, verify=verify, cert=cert, proxies=proxies
             )
-        clock = Timeout.from_value(timeout).start()
+        clock = NO_DEADLINE if timeout is None else Timeout.from_value(timeout).start()
         if https and verify is False:
             warnings.warn(
                 f"Unverified HTTPS request is being made to host '{pool.host}'. Adding "

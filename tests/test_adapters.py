@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import os
 import pickle
@@ -18,6 +19,7 @@ from httpcore_lite.adapters import BaseAdapter, HTTPAdapter, Retry, Timeout
 from httpcore_lite.exceptions import InvalidProxyURL, ReadTimeout
 from httpcore_lite.models import Request
 from httpcore_lite.transport.backends import MemoryBackend, UnixBackend
+from httpcore_lite.transport.pool import PoolManager
 from httpcore_lite.transport.raw import RawResponse
 
 OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nok"
@@ -176,6 +178,22 @@ def test_default_retry_is_made_on_first_read():
     assert adapter.max_retries is retries
     assert HTTPAdapter().max_retries is not retries  # each adapter has its own, as in requests
     assert "max_retries" in vars(HTTPAdapter(max_retries=3))
+
+
+def test_values_set_before_the_first_read_win():
+    """A subclass's class attribute, or a manager assigned before first use, is what is read:
+    the default is only made when nothing else answers."""
+    mine = Retry(4)
+
+    class Fixed(HTTPAdapter):
+        max_retries = mine
+
+    assert Fixed().max_retries is mine
+    adapter = HTTPAdapter()
+    manager = PoolManager(num_pools=2)
+    adapter.poolmanager = manager
+    assert adapter.poolmanager is manager
+    assert "max_retries" not in vars(adapter)
 
 
 def test_overridden_init_poolmanager_runs_at_construction():
@@ -450,3 +468,29 @@ def test_streamed_response_closed_by_context_manager(httpbin_url):
     ) as response:
         assert response.raw.read(5) and adapter.stats().in_use == 1
     assert adapter.stats().in_use == 0
+
+
+def test_repeated_origin_shortcut_finds_the_pool_the_full_lookup_finds():
+    """The pool of the previous request is reused only for the same origin and settings: a
+    URL that merely starts with the previous origin, or other verify/cert values, is looked up
+    again (compared with a new adapter's first lookup, which has nothing to reuse)."""
+    urls = [
+        "http://a.test/x",
+        "http://a.test.evil/x",
+        "http://a.test:8080/",
+        "http://a.test",
+        "http://a.test?q=1",
+        "http://a.test#frag",
+        "https://a.test/",
+        "https://a.test:4443/",
+        "http://u@a.test/",
+    ]
+    adapter = HTTPAdapter()
+    settings = [(True, None), (True, "/c.pem"), (False, None), ("/ca.pem", None)]
+    for url, (verify, cert) in itertools.product(urls + urls[::-1], settings + settings[::-1]):
+        for _ in range(2):
+            request = prepare("GET", url)
+            pool = adapter.get_connection_with_tls_context(request, verify, cert=cert)
+            expected = HTTPAdapter().get_connection_with_tls_context(request, verify, cert=cert)
+            assert pool.key == expected.key, url
+            assert pool is adapter.poolmanager.connection_from_key(expected.key)

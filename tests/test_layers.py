@@ -76,6 +76,10 @@ ALLOWED_PRIVATE_ATTRIBUTES: frozenset[tuple[str, str]] = frozenset(
         # urllib3's HTTPResponse keeps the http.client response in _original_response, where
         # requests reads the Set-Cookie fields of a urllib3-shaped raw response; so do we.
         (f"{PACKAGE}.cookies", "_original_response"),
+        # CPython's ssl.SSLSocket does its I/O through the SSLObject it keeps in _sslobj:
+        # SocketStream reads and writes TLS through that object, skipping two Python layers per
+        # call (looked up with getattr; without it the socket's own methods are used).
+        (f"{PACKAGE}.transport.backends.tcp", "_sslobj"),
     }
 )
 

@@ -120,7 +120,8 @@ class HTTPConnection:
         #: The stream was verified against a trusted CA (TLS with verification on).
         self.verified = verified
         #: The process that opened the connection: after a fork only it may use the socket.
-        self.pid = os.getpid()
+        #: (The pool knows it without a system call.)
+        self.pid = os.getpid() if pool is None else pool.pid
 
     # -- one exchange -------------------------------------------------------------------------
 
@@ -355,7 +356,8 @@ class HTTPConnection:
     def response_done(self) -> None:
         """The response ended: hand the connection back to its pool, or close it."""
         if self.cycles == 1 and self.sessions is not None:
-            # The first response has been read, so a TLS 1.3 server's tickets have arrived.
+            # The first response has been read, so a TLS 1.3 server's tickets have arrived:
+            # the session is worth remembering (it is read when the connection ends).
             self.sessions.save(self.stream)
         if self._proto.reusable and not self._events:
             self._proto.start_next_cycle()
@@ -366,12 +368,18 @@ class HTTPConnection:
 
     def discard(self) -> None:
         """Close the connection and tell its pool it is gone."""
-        self.stream.close()
+        self.close()
         if self.pool is not None:
             self.pool.forget(self)
 
     def close(self) -> None:
-        """Close the stream (without telling the pool: for connections the pool already left)."""
+        """Close the stream (without telling the pool: for connections the pool already left).
+
+        A TLS session the pool's cache holds for this connection is read first (see
+        :class:`~.tls_sessions.SessionCache`).
+        """
+        if self.sessions is not None:
+            self.sessions.keep(self.stream)
         self.stream.close()
 
     @property

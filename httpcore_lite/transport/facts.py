@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     import ssl
@@ -30,13 +30,13 @@ __all__ = ["ConnectionInfo", "ConnectionSetup", "next_connection_id", "tls_facts
 next_connection_id = itertools.count(1).__next__
 
 
-@dataclass(frozen=True, slots=True)
-class ConnectionSetup:
+class ConnectionSetup(NamedTuple):
     """How one connection was opened; shared by every request it carries.
 
     Durations are seconds; ``None`` when the step did not happen or could not be seen (a
     custom backend resolves and connects in one call, so its ``dns`` is None and ``connect``
-    covers both).
+    covers both). A named tuple rather than a frozen dataclass: one is made per connection,
+    and a tuple is built in a third of the time.
     """
 
     id: int

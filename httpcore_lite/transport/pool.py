@@ -49,6 +49,7 @@ from ..exceptions import (
 )
 from ..protocol import ResponseStarted
 from .backends.base import NetworkBackend, NetworkStream, SocketOption
+from .backends.tcp import TCPBackend
 from .connection import EXPECT_CONTINUE_TIMEOUT, HTTPConnection
 from .facts import ConnectionSetup, next_connection_id, tls_facts
 from .proxy import ProxyURL, open_tunnel
@@ -67,6 +68,10 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELET
 
 #: Pools and managers alive in this process, reset in the child after a fork.
 _forkable: weakref.WeakSet[ConnectionPool | PoolManager] = weakref.WeakSet()
+
+#: This process's id, updated in a forked child (``os.getpid()`` is a system call, and every
+#: new pool and connection records the process that made it).
+_pid = os.getpid()
 
 
 class PoolKey(NamedTuple):
@@ -170,8 +175,10 @@ class ConnectionPool:
         self.expect_continue_timeout = expect_continue_timeout
         #: TLS sessions offered to new connections (None: resumption off, or not https).
         self.sessions = SessionCache() if tls_sessions and key.scheme == "https" else None
-        self._lock = threading.RLock()
-        self._cond = threading.Condition(self._lock)
+        self._lock = threading.Lock()
+        # Made by the first thread that has to wait (only ``block=True`` pools ever do): most
+        # pools never need one, and a Condition costs more to build than the pool's lock.
+        self._cond: threading.Condition | None = None
         self._idle: list[HTTPConnection] = []
         self._waiters = 0  # threads waiting in _checkout: only then is notify() worth its cost
         self._count = 0  # connections that exist (idle + in use + being opened)
@@ -181,22 +188,35 @@ class ConnectionPool:
         self.discarded = 0
         self.retried = 0
         self.in_use = 0
-        self._pid = os.getpid()
+        #: The process the pool belongs to (a forked child resets it, see the module doc).
+        self.pid = _pid
         _forkable.add(self)
 
     def _after_fork(self) -> None:
         """In a forked child: forget the parent's connections and locks (see the module doc)."""
-        idle, self._idle = self._idle, []
-        for conn in idle:
-            conn.close()  # the child's copy of the fd only: nothing is sent
-        self._lock = threading.RLock()
-        self._cond = threading.Condition(self._lock)
-        self._waiters = self._count = self.in_use = 0
-        self._pid = os.getpid()
         if self.sessions is not None:
             self.sessions = SessionCache()  # its lock may have been held by a parent thread
+        idle, self._idle = self._idle, []
+        for conn in idle:
+            # The child's copy of the fd only: nothing is sent, no TLS session read (the
+            # connection still points at the parent's cache).
+            conn.stream.close()
+        self._lock = threading.Lock()
+        self._cond = None
+        self._waiters = self._count = self.in_use = 0
+        self.pid = _pid
 
     # -- checkout / checkin -------------------------------------------------------------------
+
+    def _wake(self, every: bool = False) -> None:
+        """Wake one waiting thread (all with ``every``). Called with the lock held, and only
+        when ``_waiters`` says there is one: the first of them made the condition."""
+        cond = self._cond
+        assert cond is not None
+        if every:
+            cond.notify_all()
+        else:
+            cond.notify()
 
     def _checkout(self, clock: Deadline, fresh: bool = False) -> tuple[HTTPConnection | None, bool]:
         """Take an idle connection (True) or a slot for a new one (None, False).
@@ -235,9 +255,12 @@ class ConnectionPool:
                                 f"and no connection was released within {timeout} seconds"
                             )
                         timeout = wait_until - now
+                    cond = self._cond
+                    if cond is None:
+                        cond = self._cond = threading.Condition(self._lock)
                     self._waiters += 1
                     try:
-                        self._cond.wait(timeout)
+                        cond.wait(timeout)
                     finally:
                         self._waiters -= 1
         finally:
@@ -246,20 +269,25 @@ class ConnectionPool:
 
     def acquire(self, clock: Deadline, fresh: bool = False) -> tuple[HTTPConnection, bool]:
         """A connection for one request, and whether it was reused from the idle set."""
+        if not fresh:
+            # The common case first: an idle connection is there (see _checkout).
+            with self._lock:
+                idle = self._idle
+                conn = idle.pop() if idle else None
+                if conn is not None:
+                    self.in_use += 1
+                    self.reused += 1
+            if conn is not None:
+                if not conn.is_stale():
+                    return conn, True
+                self._discard_stale(conn)
         while True:
             conn, reused = self._checkout(clock, fresh)
             if conn is None:
                 break
             if not conn.is_stale():
                 return conn, True
-            conn.close()
-            with self._lock:
-                self._count -= 1
-                self.in_use -= 1
-                self.reused -= 1
-                self.discarded += 1
-                if self._waiters:
-                    self._cond.notify()
+            self._discard_stale(conn)
         try:
             conn = self.connect(clock)
         except BaseException:
@@ -268,36 +296,47 @@ class ConnectionPool:
                 self.in_use -= 1
                 self.opened -= 1
                 if self._waiters:
-                    self._cond.notify()
+                    self._wake()
             raise
         return conn, False
 
+    def _discard_stale(self, conn: HTTPConnection) -> None:
+        """An idle connection taken by :meth:`acquire` showed activity: close and uncount it."""
+        conn.close()
+        with self._lock:
+            self._count -= 1
+            self.in_use -= 1
+            self.reused -= 1
+            self.discarded += 1
+            if self._waiters:
+                self._wake()
+
     def release(self, conn: HTTPConnection) -> None:
         """Take back a connection whose response ended cleanly."""
-        if conn.pid != self._pid:  # opened before a fork: the parent's socket
-            conn.close()
+        if conn.pid != self.pid:  # opened before a fork: the parent's socket (and cache)
+            conn.stream.close()
             return
         with self._lock:
             self.in_use -= 1
             if not self.closed and len(self._idle) < self.maxsize:
                 self._idle.append(conn)
                 if self._waiters:
-                    self._cond.notify()
+                    self._wake()
                 return
             self._count -= 1
             if self._waiters:
-                self._cond.notify()
+                self._wake()
         conn.close()
 
     def forget(self, conn: HTTPConnection) -> None:
         """A checked-out connection was closed (error, unreusable, or abandoned)."""
-        if conn.pid != self._pid:  # counted by the parent, not here
+        if conn.pid != self.pid:  # counted by the parent, not here
             return
         with self._lock:
             self._count -= 1
             self.in_use -= 1
             if self._waiters:
-                self._cond.notify()
+                self._wake()
 
     # -- connecting ---------------------------------------------------------------------------
 
@@ -449,7 +488,8 @@ class ConnectionPool:
             self.closed = True
             idle, self._idle = self._idle, []
             self._count -= len(idle)
-            self._cond.notify_all()
+            if self._waiters:
+                self._wake(every=True)
         if self.sessions is not None:
             self.sessions.clear()
         for conn in idle:
@@ -463,10 +503,7 @@ class ConnectionPool:
 
     def describe(self) -> str:
         """The origin this pool serves, as ``scheme://host:port``."""
-        if self.key.socket_path is not None:
-            return f"{self.scheme}://{self.host}"
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"{self.scheme}://{host}:{self.port}"
+        return _describe(self.scheme, self.host, self.port, self.key.socket_path)
 
     def __repr__(self) -> str:
         return f"<ConnectionPool {self.describe()} idle={len(self._idle)} in_use={self.in_use}>"
@@ -492,8 +529,6 @@ class PoolManager:
         **connection_pool_kw: Any,
     ) -> None:
         if backend is None:
-            from .backends.tcp import TCPBackend
-
             backend = TCPBackend()
         self.num_pools = max(int(num_pools), 1)
         self.maxsize = maxsize
@@ -506,7 +541,9 @@ class PoolManager:
         self.connection_pool_kw = {"maxsize": maxsize, "block": block, **connection_pool_kw}
         self.pools: OrderedDict[PoolKey, ConnectionPool] = OrderedDict()
         self._lock = threading.Lock()
-        self._history: dict[str, PoolStats] = {}
+        #: The counters of pools no longer in the map, per origin ``(scheme, host, port,
+        #: socket_path)``: opened, reused, discarded, retried. Named only when stats are read.
+        self._history: dict[tuple[str, str, int, str | None], list[int]] = {}
         self._on_new: Callable[[ConnectionPool], None] | None = None
         _forkable.add(self)
 
@@ -516,10 +553,21 @@ class PoolManager:
 
     def connection_from_key(self, key: PoolKey) -> ConnectionPool:
         """The pool for ``key``, created on first use; marks it most recently used."""
+        pools = self.pools
+        pool = pools.get(key)
+        if pool is not None:
+            # The common case needs no lock: each OrderedDict call is atomic, and a pool that
+            # another thread drops from the map meanwhile makes move_to_end fail.
+            try:
+                pools.move_to_end(key)
+            except KeyError:
+                pass
+            else:
+                return pool
         with self._lock:
-            pool = self.pools.get(key)
+            pool = pools.get(key)
             if pool is not None:
-                self.pools.move_to_end(key)
+                pools.move_to_end(key)
                 return pool
             pool = ConnectionPool(
                 key,
@@ -571,10 +619,18 @@ class PoolManager:
         )
 
     def _retire(self, pool: ConnectionPool) -> None:
-        stats = pool.stats()
-        stats.in_use = stats.idle = 0
-        history = self._history.setdefault(pool.describe(), PoolStats())
-        history.add(stats)
+        """Keep the counters of a pool leaving the map (once per pool: cheap, since a one-shot
+        ``get`` makes and drops one)."""
+        with pool._lock:
+            counts = (pool.opened, pool.reused, pool.discarded, pool.retried)
+        key = pool.key
+        origin = (key.scheme, key.host, key.port, key.socket_path)
+        past = self._history.get(origin)
+        if past is None:
+            self._history[origin] = list(counts)
+        else:
+            for i, count in enumerate(counts):
+                past[i] += count
 
     def clear(self) -> None:
         """Close every pool (idle connections now, connections in use when released)."""
@@ -591,9 +647,11 @@ class PoolManager:
         total = into if into is not None else PoolStats()
         with self._lock:
             pools = list(self.pools.values())
-            history = {name: _copy(s) for name, s in self._history.items()}
-        for name, past in history.items():
-            total.origins.setdefault(name, PoolStats()).add(past)
+            history = [
+                (origin, PoolStats(c[0], c[1], c[2], c[3])) for origin, c in self._history.items()
+            ]
+        for origin, past in history:
+            total.origins.setdefault(_describe(*origin), PoolStats()).add(past)
             total.add(past)
         for pool in pools:
             stats = pool.stats()
@@ -603,6 +661,8 @@ class PoolManager:
 
 
 def _after_fork_in_child() -> None:
+    global _pid
+    _pid = os.getpid()
     for obj in list(_forkable):
         obj._after_fork()
 
@@ -611,7 +671,10 @@ if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork
     os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
-def _copy(stats: PoolStats) -> PoolStats:
-    copy = PoolStats()
-    copy.add(stats)
-    return copy
+def _describe(scheme: str, host: str, port: int, socket_path: str | None) -> str:
+    """An origin as ``scheme://host:port`` (``scheme://host`` for a Unix socket)."""
+    if socket_path is not None:
+        return f"{scheme}://{host}"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{scheme}://{host}:{port}"

@@ -23,7 +23,7 @@ from ..exceptions import ConnectTimeout, ReadTimeout
 if TYPE_CHECKING:
     from .._types import TimeoutType
 
-__all__ = ["Deadline", "Timeout"]
+__all__ = ["Deadline", "NO_DEADLINE", "Timeout"]
 
 
 def _validate(name: str, value: float | None) -> float | None:
@@ -134,7 +134,7 @@ class Timeout:
         if self is _NO_TIMEOUT:
             # timeout=None, the default: a Deadline without a total reads no clock and never
             # changes, so one serves every call.
-            return _NO_DEADLINE
+            return NO_DEADLINE
         return Deadline(self)
 
     def __setattr__(self, name: str, value: object) -> NoReturn:
@@ -236,4 +236,5 @@ class Deadline:
         return f"<Deadline {self.timeout!r} remaining={self.remaining()!r}>"
 
 
-_NO_DEADLINE = Deadline(_NO_TIMEOUT)
+#: The clock of ``timeout=None``: no total, so it never reads the time and one serves every call.
+NO_DEADLINE = Deadline(_NO_TIMEOUT)

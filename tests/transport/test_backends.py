@@ -181,6 +181,106 @@ def test_start_tls_verified(raw_server, ca):
         tls.close()
 
 
+def _tls_handler_server(raw_server, ca, work):
+    """A TLS server that runs ``work(tls_socket)`` on each connection."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("localhost").configure_cert(context)
+
+    def handler(sock):
+        try:
+            tls = context.wrap_socket(sock, server_side=True)
+        except (ssl.SSLError, OSError):
+            return
+        work(tls)
+
+    return raw_server(handler)
+
+
+def _echo_until_eof(tls) -> None:
+    while data := tls.recv(65536):
+        tls.sendall(data)
+    tls.unwrap()  # close_notify
+
+
+@pytest.mark.parametrize("size", [1, 16384 + 1, 300_000])
+def test_tls_stream_moves_large_payloads_both_ways(raw_server, ca, size):
+    """Writes that span many TLS records go out whole and come back in order."""
+    srv = _tls_handler_server(raw_server, ca, _echo_until_eof)
+    tls = TCPBackend().connect_tcp("127.0.0.1", srv.port, 2).start_tls(
+        _client_context(ca), "localhost", 2
+    )
+    payload = os.urandom(size)
+    try:
+        tls.write(payload, 2)
+        received = b""
+        while len(received) < size:
+            chunk = tls.read(65536, 2)
+            assert chunk
+            received += chunk
+        assert received == payload
+    finally:
+        tls.close()
+
+
+@pytest.mark.parametrize("notify", [True, False], ids=["close_notify", "ragged"])
+def test_tls_eof_reads_empty_with_or_without_close_notify(raw_server, ca, notify):
+    def answer_and_close(tls):
+        tls.recv(100)
+        tls.sendall(b"bye")
+        if notify:
+            tls.unwrap()
+        tls.close()
+
+    srv = _tls_handler_server(raw_server, ca, answer_and_close)
+    tls = TCPBackend().connect_tcp("127.0.0.1", srv.port, 2).start_tls(
+        _client_context(ca), "localhost", 2
+    )
+    try:
+        tls.write(b"hi", 2)
+        assert tls.read(100, 2) == b"bye"
+        assert tls.read(100, 2) == b""
+    finally:
+        tls.close()
+
+
+def test_tls_bytes_held_by_openssl_make_an_idle_stream_readable(raw_server, ca):
+    """Part of a record read: the rest sits decrypted in OpenSSL, not in the socket, and an
+    idle stream holding it is still not fit for reuse."""
+
+    def one_record_then_silence(tls):
+        tls.recv(100)
+        tls.sendall(b"x" * 200)
+        time.sleep(2)
+
+    srv = _tls_handler_server(raw_server, ca, one_record_then_silence)
+    tls = TCPBackend().connect_tcp("127.0.0.1", srv.port, 2).start_tls(
+        _client_context(ca), "localhost", 2
+    )
+    try:
+        tls.write(b"go", 2)
+        assert tls.read(100, 2) == b"x" * 100
+        assert tls.is_readable()
+        assert tls.read(100, 2) == b"x" * 100
+        assert not tls.is_readable()
+    finally:
+        tls.close()
+
+
+def test_tls_read_timeout_and_use_after_close(raw_server, ca):
+    srv = _tls_handler_server(raw_server, ca, lambda tls: time.sleep(2))
+    tls = TCPBackend().connect_tcp("127.0.0.1", srv.port, 2).start_tls(
+        _client_context(ca), "localhost", 2
+    )
+    with pytest.raises(ReadTimeout) as info:
+        tls.read(100, 0.3)
+    assert isinstance(info.value.__cause__, TimeoutError)
+    tls.close()
+    with pytest.raises(ConnectionError):
+        tls.read(100, 1)
+    with pytest.raises(ConnectionError):
+        tls.write(b"x", 1)
+
+
 def test_start_tls_hostname_mismatch_is_ssl_error(raw_server, ca):
     srv = _tls_server(raw_server, ca, hostnames=("other.example",))
     stream = TCPBackend().connect_tcp("127.0.0.1", srv.port, 2)

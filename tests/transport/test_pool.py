@@ -228,3 +228,22 @@ def test_close_closes_idle_connections(raw_server):
     adapter.close()
     assert closed.wait(2)
     assert adapter.stats().idle == 0
+
+
+def test_stats_of_closed_pools_are_kept_per_origin(raw_server):
+    """Closing the adapter drops its pools, not their counts; a new pool adds to them."""
+    srv = raw_server(Concurrency(delay=0))
+    adapter = HTTPAdapter()
+    for _ in range(2):
+        adapter.send(get(srv.url + "/a"), timeout=5)
+    adapter.close()
+    name = f"http://127.0.0.1:{srv.port}"
+    stats = adapter.stats()
+    origin = stats.origins[name]
+    assert (origin.opened, origin.reused, origin.in_use, origin.idle) == (1, 1, 0, 0)
+    adapter.send(get(srv.url + "/a"), timeout=5)
+    stats = adapter.stats()
+    assert list(stats.origins) == [name]
+    origin = stats.origins[name]
+    assert (origin.opened, origin.reused, origin.in_use, origin.idle) == (2, 1, 0, 1)
+    assert (stats.opened, stats.reused, stats.idle) == (2, 1, 1)

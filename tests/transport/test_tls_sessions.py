@@ -105,7 +105,10 @@ def test_session_cache_is_bounded_and_tied_to_its_context(tls_server, ca_bundle:
     session, adapter = _session(ca_bundle)
     session.get(tls_server.url + "/")
     (pool,) = adapter.poolmanager.pools.values()
+    (conn,) = pool._idle
+    pool.sessions.keep(conn.stream)  # what ending the connection does: its session is read
     ((context, saved),) = pool.sessions._entries
+    assert isinstance(saved, ssl.SSLSession)
     other = ssl.create_default_context()
     assert pool.sessions.take(other) is None  # another context never gets it
     cache = SessionCache()
@@ -116,6 +119,34 @@ def test_session_cache_is_bounded_and_tied_to_its_context(tls_server, ca_bundle:
     single = SessionCache()
     single._entries.append((context, saved))
     assert single.take(context) is saved and single.take(context) is saved
+
+
+def test_a_session_is_read_only_when_its_connection_ends_before_its_pool(
+    tls_server, ca_bundle: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading a session costs a fifth of a handshake: a pool that closes with its connections
+    (a one-shot get) never reads one; a connection that ends while its pool lives on has its
+    session read once, and the next connection resumes it."""
+    reads: list[ssl.SSLSocket] = []
+    getter = ssl.SSLSocket.session.fget  # type: ignore[attr-defined]
+
+    def counted(sock: ssl.SSLSocket) -> ssl.SSLSession | None:
+        reads.append(sock)
+        return getter(sock)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(ssl.SSLSocket, "session", property(counted))
+    for _ in range(3):
+        assert requests.get(tls_server.url + "/", verify=ca_bundle).status_code == 200
+    assert reads == []
+    session, adapter = _session(ca_bundle)
+    first = session.get(tls_server.url + "/").connection_info
+    (pool,) = adapter.poolmanager.pools.values()
+    assert len(pool.sessions) == 1 and reads == []  # held, not read, while the connection lives
+    second = session.get(tls_server.url + "/").connection_info  # the first is found closed
+    assert len(reads) == 1
+    assert second.connection_id != first.connection_id and second.tls_session_resumed
+    session.close()
+    assert len(reads) == 1
 
 
 def test_a_backend_without_the_session_argument_still_works(tls_server, ca_bundle: str) -> None:

@@ -14,7 +14,7 @@ import select
 import socket
 import ssl
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..._urls import idna_encode
@@ -66,6 +66,9 @@ class SocketStream(NetworkStream):
         "_tls",
         "_peer",
         "_dns_time",
+        "_recv",
+        "_sendall",
+        "_pending",
     )
 
     def __init__(self, sock: socket.socket, server_hostname: str | None = None) -> None:
@@ -78,6 +81,19 @@ class SocketStream(NetworkStream):
         # The address connected to, when known (spares a getpeername).
         self._peer: _SockAddr | None = None
         self._dns_time: float | None = None
+        self._recv: Callable[[int], bytes] = sock.recv
+        self._sendall: Callable[[bytes], object] = sock.sendall
+        # Decrypted bytes OpenSSL holds (TLS only): an idle stream with any is not reusable.
+        self._pending: Callable[[], int] | None = sock.pending if self._tls else None  # type: ignore[attr-defined]
+        tls_object = getattr(sock, "_sslobj", None) if self._tls else None
+        if tls_object is not None and getattr(sock, "suppress_ragged_eofs", False):
+            # The TLS object itself: SSLSocket.recv and .sendall are Python layers over its
+            # read and write (two frames each, memoryview contexts, checks that cannot fail
+            # on a connected socket) and cost a microsecond per request. The socket's timeout
+            # still applies: the C code waits on the socket with it.
+            self._recv = tls_object.read
+            self._sendall = _TLSWriter(tls_object.write)
+            self._pending = tls_object.pending
 
     def _set_timeout(self, timeout: float | None) -> None:
         if timeout != self._timeout:
@@ -85,15 +101,17 @@ class SocketStream(NetworkStream):
             self._timeout = timeout
 
     def read(self, max_bytes: int, timeout: float | None) -> bytes:
-        if timeout != self._timeout:
-            self._set_timeout(timeout)
         if max_bytes > READ_BUFFER_SIZE:
             max_bytes = READ_BUFFER_SIZE
         try:
+            if timeout != self._timeout:
+                self._set_timeout(timeout)  # (on a closed socket: OSError, mapped below)
             # recv, not recv_into a reused buffer: the bytes object is filled in place, where
             # the buffer would need a copy into a new bytes object (measured: ~10% of the
             # throughput of a streamed download, and slower on small answers too).
-            return self._sock.recv(max_bytes)
+            return self._recv(max_bytes)
+        except ssl.SSLEOFError:
+            return b""  # a TLS peer that closed without close_notify, as SSLSocket.recv says
         except (TimeoutError, ssl.SSLWantReadError) as exc:
             raise ReadTimeout(f"Read timed out. (read timeout={timeout})") from exc
         except ssl.SSLError as exc:
@@ -102,10 +120,10 @@ class SocketStream(NetworkStream):
             raise ConnectionError(f"Connection broken: {exc!r}") from exc
 
     def write(self, data: bytes, timeout: float | None) -> None:
-        if timeout != self._timeout:
-            self._set_timeout(timeout)
         try:
-            self._sock.sendall(data)
+            if timeout != self._timeout:
+                self._set_timeout(timeout)
+            self._sendall(data)
         except (TimeoutError, ssl.SSLWantWriteError) as exc:
             raise ReadTimeout(f"Write timed out. (timeout={timeout})") from exc
         except ssl.SSLError as exc:
@@ -126,6 +144,8 @@ class SocketStream(NetworkStream):
             from .tls_stream import TLSStream
 
             return TLSStream(self, ssl_context, hostname, session).handshake(timeout)
+        # wrap_socket gives the TLS socket the plain one's timeout (and do_handshake sets it
+        # again): setting it here is the only call needed.
         self._set_timeout(timeout)
         try:
             tls = ssl_context.wrap_socket(
@@ -138,7 +158,6 @@ class SocketStream(NetworkStream):
             self.close()
             raise SSLError(exc) from exc
         try:
-            tls.settimeout(timeout)
             tls.do_handshake()
         except TimeoutError as exc:
             tls.close()
@@ -158,6 +177,9 @@ class SocketStream(NetworkStream):
         if self._closed:
             return
         self._closed = True
+        # From now on the socket's own methods answer (with the errors of a closed socket).
+        self._recv = self._sock.recv
+        self._sendall = self._sock.sendall
         try:
             self._sock.close()
         except OSError:
@@ -167,7 +189,8 @@ class SocketStream(NetworkStream):
         if self._closed:
             return True
         sock = self._sock
-        if self._tls and sock.pending():  # type: ignore[attr-defined]
+        pending = self._pending
+        if pending is not None and pending():
             return True
         try:
             if _HAS_POLL:
@@ -203,6 +226,25 @@ class SocketStream(NetworkStream):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self._sock!r}>"
+
+
+class _TLSWriter:
+    """``sendall`` on a TLS object: its ``write`` sends everything at once on a blocking
+    socket; the loop covers a partial write all the same."""
+
+    __slots__ = ("_write",)
+
+    def __init__(self, write: Callable[[bytes | memoryview], int]) -> None:
+        self._write = write
+
+    def __call__(self, data: bytes) -> None:
+        if not data:
+            return
+        sent = self._write(data)
+        if sent < len(data):
+            view = memoryview(data)[sent:]
+            while view:
+                view = view[self._write(view) :]
 
 
 def _connect_error(host: str, port: int | str, exc: BaseException) -> NewConnectionError:
@@ -246,9 +288,9 @@ class TCPBackend(NetworkBackend):
             except (OSError, UnicodeError) as exc:  # socket.gaierror, any other resolver failure
                 raise _connect_error(host, port, exc) from exc
         dns_time = time.perf_counter() - resolving
-        options = list(self.default_socket_options)
+        options: Iterable[SocketOption] = self.default_socket_options
         if socket_options:
-            options.extend(socket_options)
+            options = [*options, *socket_options]
         last: Exception | None = None
         for family, socktype, proto, _, address in infos:
             sock = socket.socket(family, socktype, proto)
@@ -290,17 +332,30 @@ def _numeric_address(host: str, port: int) -> Sequence[_AddrInfo] | None:
 
     getaddrinfo makes no system call for a numeric host but still costs microseconds, on every
     new connection to ``127.0.0.1`` or ``[::1]``. Only the strict forms qualify (``127.1`` or a
-    scoped ``fe80::1%eth0`` still go through getaddrinfo, which knows what they mean).
+    scoped ``fe80::1%eth0`` still go through getaddrinfo, which knows what they mean). The
+    answer depends on nothing but the text, so it is kept (names are not: DNS answers change).
     """
     if not host or not (host[-1].isdigit() or ":" in host):
         return None
+    key = (host, port)
+    known = _numeric_cache.get(key)
+    if known is not None:
+        return known
     for family, address in ((socket.AF_INET, (host, port)), (socket.AF_INET6, (host, port, 0, 0))):
         try:
             socket.inet_pton(family, host)
         except (OSError, ValueError):
             continue
-        return [(family, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", address)]
+        infos: list[_AddrInfo] = [(family, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", address)]
+        if len(_numeric_cache) >= 64:
+            _numeric_cache.clear()
+        _numeric_cache[key] = infos
+        return infos
     return None
+
+
+#: (IP literal, port) -> what _numeric_address made of it; bounded (cleared when full).
+_numeric_cache: dict[tuple[str, int], list[_AddrInfo]] = {}
 
 
 def _connect_unix(path: str, timeout: float | None) -> NetworkStream:
