@@ -470,6 +470,17 @@ class RawResponse(io.IOBase):
         self, amt: int | None = 65536, decode_content: bool | None = None
     ) -> Iterator[bytes]:
         """Yield the body in pieces of ``amt`` bytes (the last may be shorter)."""
+        if amt is not None and amt > 0 and not self._buffer:
+            # A download's loop: each piece straight from the connection while it knows how
+            # much body is left and nothing needs decoding (what read(amt) would do first).
+            decode = self.decode_content if decode_content is None else decode_content
+            read_body = self._read_body
+            buffer = self._buffer  # empty unless a read() between two pieces left bytes there
+            while not buffer:
+                data = read_body(amt, decode)
+                if data is None:
+                    break
+                yield data
         while True:
             data = self.read(amt, decode_content)
             if not data:

@@ -54,6 +54,16 @@ def test_stream_pieces(httpbin_url: str) -> None:
     assert [len(p) for p in pieces] == [300, 300, 300, 100]
 
 
+def test_stream_pieces_and_reads_in_between_keep_the_body_in_order(httpbin_url: str) -> None:
+    whole = httpcore_lite.get(httpbin_url + "/range/5000?chunk_size=5000", timeout=10).content
+    r = httpcore_lite.get(httpbin_url + "/range/5000?chunk_size=5000", stream=True, timeout=10)
+    pieces = r.raw.stream(1000)
+    got = [next(pieces), r.raw.read(7), next(pieces), r.raw.read(500), *pieces]
+    assert b"".join(got) == whole
+    assert [len(p) for p in got] == [1000, 7, 1000, 500, 1000, 1000, 493]
+    assert r.raw.closed
+
+
 def test_fp_wrapped_sees_the_body_and_its_end(httpbin_url: str) -> None:
     """A wrapper assigned to _fp (a cache teeing the body) reads all of it, then sees closed."""
 
