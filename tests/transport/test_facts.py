@@ -29,11 +29,17 @@ def test_facts_match_what_the_server_saw(keepalive_server: KeepAliveServer) -> N
     ids = [i.connection_id for i in infos]
     assert len(set(ids)) == keepalive_server.connections == 3
     assert ids[0] == ids[1] == ids[2] != ids[3]
-    for info in infos:
+    for i, info in enumerate(infos):
         assert info.peer_address == ("127.0.0.1", keepalive_server.port)
         assert info.local_address[0] == "127.0.0.1"
         assert info.tls_version is info.tls_cipher is info.tls_session_resumed is None
-        assert info.proxy is None and not info.tunnel and info.replaced is None
+        assert info.proxy is None and not info.tunnel
+        # The server's silent close races the next request: a request written before the close
+        # was seen is retried on a new connection, whose facts name the dead one.
+        if info.reused or i == 0:
+            assert info.replaced is None
+        else:
+            assert info.replaced in (None, infos[i - 1].connection_id)
         assert 0 < info.request_sent <= info.first_byte <= info.complete
     new, reused = infos[0], infos[1]
     assert new.dns is not None and new.connect > 0 and new.tls_handshake is None
