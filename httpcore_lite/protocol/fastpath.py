@@ -13,7 +13,8 @@ So they all live here, and :data:`ENABLED` turns them all off at once:
   off, for a user who suspects them or a CI run that proves the slow path;
 * at import, :func:`self_check` drives a throwaway ``h11.Connection`` through canned responses
   and turns them off if anything is missing or behaves differently from what the core relies
-  on; ``protocol.connection`` then runs whole responses through the core both ways and compares.
+  on, including the plain lane's promise: canned plain heads read by the core's own parser
+  give what this h11 makes of them.
 
 The same switch turns off the plain lane (``protocol.connection``: a repeated plain request
 sent, and its response head parsed, by the core without h11), so that a run with the switch
@@ -162,6 +163,55 @@ def self_check() -> None:
     _expect(type(conn.next_event()), h11.Response)
     _expect(conn.next_event(), h11.NEED_DATA)
     _expect(body_framing(conn), (OTHER, 0, 0))
+    _check_plain_heads()
+
+
+_PLAIN_HEADS = (
+    (b"HTTP/1.1 200 OK\r\nX-A:  b c \t\r\nX-B:\r\nContent-Length: 5\r\n\r\n", b"GET"),
+    (b"HTTP/1.1 404 \xc0\r\nTransfer-Encoding: chunked\r\nConnection: x, close\r\n\r\n", b"GET"),
+    (b"HTTP/1.1 204\r\nContent-Length: 7\r\n\r\n", b"GET"),
+    (b"HTTP/1.1 200 OK\r\nContent-Length: 0005\r\n\r\n", b"HEAD"),
+)
+
+
+def _check_plain_heads() -> None:
+    """The plain lane's promise on this h11: each canned plain head, read by the core's parser,
+    gives h11's status, reason, fields, keep-alive and body framing."""
+    from ._response_head import CHUNKED, parse_plain_head
+
+    for head, method in _PLAIN_HEADS:
+        ours = parse_plain_head(head, len(head) - 4, method)
+        if ours is None:
+            raise AssertionError(f"plain head refused: {head!r}")
+        status, reason, fields, length, keep_alive = ours
+        conn = h11.Connection(h11.CLIENT)
+        conn.send(h11.Request(method=method, target="/", headers=[("Host", "h")]))
+        conn.send(h11.EndOfMessage())
+        conn.receive_data(head)
+        event = conn.next_event()
+        _expect(type(event), h11.Response)
+        _expect(
+            (status, reason, fields, keep_alive),
+            (
+                event.status_code,  # type: ignore[union-attr]
+                event.reason.decode("latin-1"),  # type: ignore[union-attr]
+                tuple(
+                    (n.decode("latin-1"), v.decode("latin-1"))
+                    for n, v in event.headers.raw_items()  # type: ignore[union-attr]
+                ),
+                conn.our_state is h11.DONE,  # MUST_CLOSE when a head disabled keep-alive
+            ),
+        )
+        conn.receive_data(b"0\r\n\r\n" if length == CHUNKED else b"x" * length)
+        body = b""
+        for _ in range(3):  # Data, then EndOfMessage; never wait for more bytes
+            event = conn.next_event()
+            if type(event) is h11.Data:
+                body += event.data
+            elif type(event) is h11.EndOfMessage:
+                break
+        _expect(type(event), h11.EndOfMessage)
+        _expect(body, b"" if length == CHUNKED else b"x" * length)
 
 
 if ENABLED:

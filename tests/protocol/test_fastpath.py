@@ -167,6 +167,25 @@ def test_self_check_passes_on_this_h11() -> None:
     assert fastpath.ENABLED
 
 
+def test_self_check_fails_when_the_plain_parser_disagrees_with_h11(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from httpcore_lite.protocol import _response_head
+
+    real = _response_head.parse_plain_head
+
+    def keeps_the_spaces(data: bytes, end: int, method: bytes) -> Any:
+        head = real(data, end, method)
+        if head is None:
+            return None
+        status, reason, fields, length, keep_alive = head
+        return status, reason, tuple((n, v + " ") for n, v in fields), length, keep_alive
+
+    monkeypatch.setattr(_response_head, "parse_plain_head", keeps_the_spaces)
+    with pytest.raises(AssertionError):
+        fastpath.self_check()
+
+
 def test_environment_variable_turns_every_fast_path_off() -> None:
     code = "from httpcore_lite.protocol import fastpath; print(fastpath.ENABLED)"
     env = {**os.environ, fastpath.ENV_VAR: "1"}
