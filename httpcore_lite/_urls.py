@@ -24,6 +24,7 @@ __all__ = [
     "ORIGIN_RE",
     "UNRESERVED_SET",
     "get_auth_from_url",
+    "has_origin",
     "idna_encode",
     "origin",
     "parse_origin",
@@ -433,6 +434,14 @@ def parse_origin(url: str) -> tuple[str, str, int, str | None]:
     else:
         port = _SENDABLE_PORTS[scheme]
     return scheme, host.lower(), port, None
+
+
+def has_origin(url: str, origin: str) -> bool:
+    """Whether ``url`` is ``origin`` (``scheme://authority``, as the URL spells it) followed by
+    nothing or by its path, query or fragment: the same origin as last time, known without
+    parsing the URL again (the hot paths of the core and the adapter ask this per request)."""
+    end = len(origin)
+    return url.startswith(origin) and (len(url) == end or url[end] in "/?#")
 
 
 def origin(url: str | None) -> tuple[str, str, int | None]:

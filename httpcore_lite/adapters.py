@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import certifi
 
-from ._urls import ORIGIN_RE, parse_origin
+from ._urls import ORIGIN_RE, has_origin, parse_origin
 from .exceptions import (
     InvalidHeader,
     InvalidProxyURL,
@@ -494,14 +494,7 @@ class HTTPAdapter(BaseAdapter):
         # would match is that origin when the URL starts with it and goes on with the path.
         last = self._last_key
         if last is not None:
-            origin = last[0]
-            end = len(origin)
-            if (
-                url.startswith(origin)
-                and (len(url) == end or url[end] in "/?#")
-                and verify == last[1]
-                and cert == last[2]
-            ):
+            if has_origin(url, last[0]) and verify == last[1] and cert == last[2]:
                 return manager.connection_from_key(last[3])
         # Else one dict lookup from (origin, verify, cert) to the pool key.
         match = ORIGIN_RE.match(url)

@@ -25,6 +25,7 @@ from .._urls import DEFAULT_PORTS
 from ..exceptions import InvalidBodyError, InvalidHeader, InvalidURL
 from ..structures import CaseInsensitiveDict
 from . import fastpath
+from ._response_head import closes
 
 if TYPE_CHECKING:
     from typing import Protocol, TypeAlias
@@ -225,9 +226,7 @@ def is_plain(event: h11.Request) -> bool:
     for name, value in event.headers:  # lowercased names
         if name in (b"upgrade", b"expect"):
             return False
-        if name == b"connection" and b"close" in [
-            token.strip(b" \t").lower() for token in value.split(b",")
-        ]:
+        if name == b"connection" and closes(value.decode("latin-1")):
             return False
     return True
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from typing import TypeAlias
 
-__all__ = ["CHUNKED", "PlainHead", "parse_plain_head"]
+__all__ = ["CHUNKED", "PlainHead", "closes", "parse_plain_head"]
 
 #: ``length`` of a chunked body in a :data:`PlainHead`.
 CHUNKED = -1
@@ -41,6 +41,15 @@ _NONE = -2  # no framing header
 
 # h11 reads Content-Length values of up to 20 digits; an int of 18 digits is always exact.
 _MAX_LENGTH_DIGITS = 18
+
+
+def closes(value: str) -> bool:
+    """Whether a ``Connection`` field value (latin-1 text) holds the ``close`` option.
+
+    Options are split on commas and stripped of spaces and tabs only, as h11 reads them: other
+    characters that ``str.strip`` would remove (NBSP, NEL) are part of an option in HTTP.
+    """
+    return "close" in [token.strip(" \t").lower() for token in value.split(",")]
 
 
 def parse_plain_head(data: bytes, end: int, method: bytes) -> PlainHead | None:
@@ -83,9 +92,7 @@ def parse_plain_head(data: bytes, end: int, method: bytes) -> PlainHead | None:
     keep_alive = True
     if "connection" in names:
         for (_, value), name in zip(fields, names, strict=True):
-            if name == "connection" and "close" in [
-                token.strip(" \t").lower() for token in value.split(",")
-            ]:
+            if name == "connection" and closes(value):
                 keep_alive = False
     if status in (204, 304) or method == b"HEAD":
         length = 0

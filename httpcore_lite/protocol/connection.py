@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import h11
 
+from .._urls import has_origin
 from ..exceptions import (
     ChunkedEncodingError,
     ConnectionError,
@@ -415,9 +416,8 @@ class ClientConnection:
         # A connection talks to one origin: when the URL starts with the last one, the Host
         # value is known and the rest of the URL is the target, without parsing anything.
         origin = self._origin
-        cut = len(origin)
-        if url.startswith(origin) and (len(url) == cut or url[cut] in "/?#"):
-            path = url[cut:]
+        if has_origin(url, origin):
+            path = url[len(origin) :]
         else:
             scheme, authority, path = split_url(url)
             self._host = host_header(scheme, authority, url)
