@@ -347,3 +347,22 @@ def test_too_many_fields_on_the_plain_lane_is_refused() -> None:
     conn.send_request(Req())
     with pytest.raises(ConnectionError, match="more than the limit of 2"):
         conn.receive_data(b"HTTP/1.1 200 OK\r\nA: 1\r\nB: 2\r\nContent-Length: 0\r\n\r\n")
+
+
+@needs_fastpath
+@pytest.mark.parametrize(
+    ("headers", "plain"),
+    [
+        ({"Connection": "keep-alive"}, True),
+        ({"Connection": "keep-alive, Close"}, False),
+        ({"Connection": "\xa0close"}, True),  # not the close option, as h11 reads it
+        ({"Expect": "100-continue"}, False),
+        ({"Upgrade": "websocket", "Connection": "upgrade"}, False),
+    ],
+)
+def test_only_plain_requests_take_the_plain_lane(headers: dict[str, str], plain: bool) -> None:
+    req = Req(headers=headers)
+    ClientConnection().send_request(req)
+    conn = ClientConnection()
+    conn.send_request(req)
+    assert (conn._pending is not None) is plain
